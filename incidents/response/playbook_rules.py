@@ -1,0 +1,155 @@
+"""The playbook, as data: which steps an incident gets, who does them, and by when.
+
+Order follows DOMAIN.md section 2 ("The response, in order"). Each step names:
+- `key`: stable identifier (per-recipient steps get `<key>:<address>`),
+- `role`: who may do it (`employee` = the reporter, `manager` = the reporter's manager,
+  `officer` = the privacy officer); a higher role may always act for a lower one,
+- `due`: the name of a configurable duration counted from discovery (None = no deadline),
+- `when`: the condition under which the step applies (evaluated in playbook.py),
+- `per_recipient`: None, "unintended" or "all" (one step per such recipient),
+- `gated`: True for letters that must wait for the manager's decision (the guard).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from incidents.response.rules import DEADLINES
+
+
+@dataclass(frozen=True)
+class StepRule:
+    key: str
+    role: str
+    due: str | None
+    when: str
+    title_ja: str
+    title_en: str
+    source: str
+    per_recipient: str | None = None
+    required: bool = True
+    gated: bool = False
+
+
+# Condition names understood by playbook.CONDITIONS.
+ALWAYS = "always"
+APPI_REPORTABLE = "appi_reportable"
+GDPR_AUTHORITY = "gdpr_authority"
+GDPR_INDIVIDUALS = "gdpr_individuals"
+MANY_PERSONS = "many_persons"
+
+STEP_RULES: tuple[StepRule, ...] = (
+    StepRule(
+        "first_report", "manager", "first_report", ALWAYS,
+        "上長への第一報（受領確認）", "First report to the supervisor (acknowledged)",
+        "DOMAIN.md 2.1: report within the hour",
+    ),
+    StepRule(
+        "decision", "manager", "decision", ALWAYS,
+        "組織としての対応方針の決定", "The organisation's decision on the response",
+        "DOMAIN.md 2.2: decide before anyone apologises",
+    ),
+    StepRule(
+        "containment", "employee", "containment", ALWAYS,
+        "拡大防止（送信取消・リンク無効化・先方への連絡）",
+        "Containment (recall, revoke links, call the recipient)",
+        "DOMAIN.md 2.3",
+    ),
+    StepRule(
+        "deletion", "employee", "deletion", ALWAYS,
+        "削除依頼と削除確認書の受領", "Deletion request and written confirmation",
+        "DOMAIN.md 2.3 and 4 (削除確認書; 'opened' decides PPC Q&A 6-1)",
+        per_recipient="unintended", gated=True,
+    ),
+    StepRule(
+        "apology", "employee", "apology", ALWAYS,
+        "お詫び（電話の後、書面またはメール）", "Apology (phone, then letter or email)",
+        "DOMAIN.md 2.4: wrong and intended recipients, phone first",
+        per_recipient="all", gated=True,
+    ),
+    StepRule(
+        "assessment", "officer", "assessment", ALWAYS,
+        "法的義務の評価", "Assessment of the legal duties",
+        "DOMAIN.md 2.5 and 3",
+    ),
+    StepRule(
+        "preliminary_report", "officer", "preliminary_report_target", APPI_REPORTABLE,
+        "個人情報保護委員会への速報", "Preliminary report to the PPC",
+        "APPI art. 26; enforcement rules art. 8(1)",
+    ),
+    StepRule(
+        "final_report", "officer", "final_report", APPI_REPORTABLE,
+        "個人情報保護委員会への確報", "Final report to the PPC",
+        "APPI enforcement rules art. 8(2): 30 days, 60 for improper purpose",
+    ),
+    StepRule(
+        "notify_individuals", "officer", "notify_individuals", APPI_REPORTABLE,
+        "本人への通知", "Notice to the people concerned",
+        "APPI art. 26(2)",
+    ),
+    StepRule(
+        "gdpr_authority", "officer", "gdpr_authority", GDPR_AUTHORITY,
+        "監督機関への通知（GDPR）", "Notification to the supervisory authority (GDPR)",
+        "GDPR art. 33",
+    ),
+    StepRule(
+        "gdpr_individuals", "officer", "gdpr_individuals", GDPR_INDIVIDUALS,
+        "データ主体への連絡（GDPR）", "Communication to the data subjects (GDPR)",
+        "GDPR art. 34",
+    ),
+    StepRule(
+        "public_announcement", "officer", "public_announcement", MANY_PERSONS,
+        "公表の要否の判断", "Decision on a public announcement",
+        "DOMAIN.md 2.5; PPC guidelines 3-5-2 (公表)",
+    ),
+    StepRule(
+        "root_cause", "manager", "root_cause", ALWAYS,
+        "原因分析（なぜなぜ分析）", "Root-cause analysis (five whys)",
+        "DOMAIN.md 2.6 and 5",
+    ),
+    StepRule(
+        "countermeasures", "manager", "countermeasures", ALWAYS,
+        "再発防止策の決定", "Countermeasures with owners and due dates",
+        "DOMAIN.md 2.6",
+    ),
+    StepRule(
+        "nearmiss", "officer", "nearmiss", ALWAYS,
+        "ヒヤリハット事例としての共有", "Share as an anonymised near-miss",
+        "DOMAIN.md 2.7",
+    ),
+    StepRule(
+        "close", "officer", None, ALWAYS,
+        "完了", "Close",
+        "DOMAIN.md 2.8: when every required step is done or waived with a reason",
+        required=False,
+    ),
+)
+STEP_RULE_BY_KEY: dict[str, StepRule] = {r.key: r for r in STEP_RULES}
+
+# Default durations from discovery; every one is a Settings field `response_due_<name>`.
+DEFAULT_DURATIONS: dict[str, timedelta] = {
+    "first_report": timedelta(hours=1),
+    "decision": timedelta(hours=4),
+    "containment": timedelta(hours=2),
+    "deletion": timedelta(days=2),
+    "apology": timedelta(days=2),
+    "assessment": timedelta(days=1),
+    "preliminary_report_target": DEADLINES["preliminary_report_target"].default,
+    "preliminary_report_limit": DEADLINES["preliminary_report_limit"].default,
+    "final_report": DEADLINES["final_report"].default,
+    "final_report_improper_purpose": DEADLINES["final_report_improper_purpose"].default,
+    "notify_individuals": timedelta(days=7),
+    "gdpr_authority": DEADLINES["gdpr_authority"].default,
+    "gdpr_individuals": timedelta(days=7),
+    "public_announcement": timedelta(days=3),
+    "root_cause": timedelta(days=14),
+    "countermeasures": timedelta(days=30),
+    "nearmiss": timedelta(days=45),
+}
+
+# Reminders before a step is due, and escalation after it (configurable as well).
+DEFAULT_REMINDERS_BEFORE: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=1))
+DEFAULT_ESCALATE_OFFICERS_AFTER = timedelta(hours=24)
+# More persons than this → a public-announcement decision step.
+DEFAULT_PUBLIC_ANNOUNCEMENT_THRESHOLD = 1000
