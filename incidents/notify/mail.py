@@ -1,0 +1,116 @@
+"""Mail over SMTP: Japanese subject (RFC 2047, UTF-8) and body (UTF-8, 8bit-safe encoding).
+
+    config = MailConfig.from_settings(get_settings())
+    send_mail(config, to="buchou@example.jp", subject="【第一報】…", body="…", message_id=…)
+
+A stable Message-ID derived from the delivery's key lets receivers (and the tests) recognise a
+repeated delivery.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import formatdate
+from typing import Any
+
+
+class DeliveryError(Exception):
+    """A channel could not deliver; `permanent` errors are not retried."""
+
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
+class MailConfig:
+    host: str
+    port: int = 25
+    starttls: bool = False
+    ssl: bool = False
+    username: str = ""
+    password: str = ""
+    sender: str = "incidents@localhost"
+    sender_name: str = ""
+    timeout: float = 30.0
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> "MailConfig":
+        return cls(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            starttls=settings.smtp_starttls,
+            ssl=settings.smtp_ssl,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+            sender=settings.mail_from,
+            sender_name=getattr(settings, "org_name", "") or "",
+        )
+
+
+def build_message(
+    config: MailConfig,
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    message_id: str | None = None,
+    to_name: str | None = None,
+) -> EmailMessage:
+    msg = EmailMessage(policy=SMTP)
+    # The policy encodes non-ASCII headers as RFC 2047 encoded-words (=?utf-8?b?...?=).
+    msg["Subject"] = subject
+    msg["From"] = Address(display_name=config.sender_name, addr_spec=config.sender) if config.sender_name else config.sender
+    msg["To"] = Address(display_name=to_name, addr_spec=to) if to_name else to
+    msg["Date"] = formatdate(localtime=False, usegmt=True)
+    if message_id:
+        msg["Message-ID"] = message_id
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(body, charset="utf-8")
+    return msg
+
+
+def send_mail(
+    config: MailConfig,
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    message_id: str | None = None,
+    to_name: str | None = None,
+) -> str:
+    """Send one mail; returns the Message-ID. Raises DeliveryError (transient unless the
+    server refused the recipient or the message for good, 5xx)."""
+    if not config.enabled:
+        raise DeliveryError("SMTP is not configured (INCIDENTS_SMTP_HOST)", permanent=True)
+    msg = build_message(config, to=to, subject=subject, body=body, message_id=message_id, to_name=to_name)
+    try:
+        if config.ssl:
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                config.host, config.port, timeout=config.timeout, context=ssl.create_default_context()
+            )
+        else:
+            client = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+        with client:
+            if config.starttls and not config.ssl:
+                client.starttls(context=ssl.create_default_context())
+            if config.username:
+                client.login(config.username, config.password)
+            client.send_message(msg)
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _ in exc.recipients.values()]
+        raise DeliveryError(f"recipient refused: {exc.recipients}", permanent=all(c >= 500 for c in codes)) from exc
+    except smtplib.SMTPResponseException as exc:
+        raise DeliveryError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", permanent=exc.smtp_code >= 500) from exc
+    except (OSError, smtplib.SMTPException) as exc:
+        raise DeliveryError(f"SMTP error: {exc}") from exc
+    return str(msg["Message-ID"] or "")
