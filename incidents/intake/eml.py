@@ -1,0 +1,288 @@
+"""RFC 5322 / MIME mail (.eml) with the standard library's email package, modern policy.
+
+The MIME tree, content types, transfer encodings and RFC 2231 parameters come from the stdlib
+(modern policy). Address headers are split by headers.py (linear; the modern address parser
+needs seconds for thousands of recipients), and every header value is decoded forgivingly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta, timezone, tzinfo
+from email import utils as email_utils
+from email.message import Message
+from email.parser import BytesParser
+from email.policy import EmailPolicy
+
+from .errors import MailUnreadable
+from .headers import HeaderNotes, clean_text, decode_bytes, decode_header_text, parse_addresses
+from .inspect import inspect_attachment
+from .model import IntakeLimits, MailAddress, MailAttachment, ParsedMail
+from .textbody import html_to_text
+
+_ADDRESS_FIELDS = (("to", "to"), ("cc", "cc"), ("bcc", "bcc"))
+
+
+class _SafePolicy(EmailPolicy):
+    """Modern policy that truncates absurdly long structured headers and never raises on fetch."""
+
+    max_header_chars: int = 64 * 1024
+
+    def header_fetch_parse(self, name, value):  # type: ignore[override]
+        if len(value) > self.max_header_chars:
+            value = value[: self.max_header_chars]
+        try:
+            return super().header_fetch_parse(name, value)
+        except Exception:  # noqa: BLE001 - broken header: fall back to its cleaned text
+            return clean_text(value.encode("ascii", "replace").decode("ascii"))
+
+
+def looks_like_mail(data: bytes) -> bool:
+    head = data[:4096].lower()
+    return any(
+        tag in head
+        for tag in (b"from:", b"to:", b"subject:", b"date:", b"message-id:", b"mime-version:", b"received:")
+    )
+
+
+def parse_eml(data: bytes, *, limits: IntakeLimits, default_tz: tzinfo = timezone.utc) -> ParsedMail:
+    if not looks_like_mail(data):
+        raise MailUnreadable(
+            "not_a_mail",
+            "メールとして読み取れません（ヘッダーがありません）。.eml か .msg ファイルを指定してください。",
+            "This does not look like a mail (no headers). Please give an .eml or .msg file.",
+        )
+    policy = _SafePolicy(max_header_chars=limits.max_header_chars, raise_on_defect=False)
+    try:
+        msg = BytesParser(policy=policy).parsebytes(data)
+    except (RecursionError, MemoryError) as exc:
+        raise MailUnreadable(
+            "mail_malformed",
+            "メールの構造が壊れているか、入れ子が深すぎて読み取れません。",
+            "The mail's structure is broken or nested too deeply to read.",
+        ) from exc
+    except Exception as exc:  # noqa: BLE001 - the stdlib parser is documented not to raise, but be safe
+        raise MailUnreadable(
+            "mail_malformed",
+            "メールの形式が壊れていて読み取れません。",
+            "The mail is malformed and cannot be read.",
+        ) from exc
+
+    mail = ParsedMail(source_format="eml")
+    notes = HeaderNotes()
+    raw: dict[str, list[str]] = {}
+    for name, value in msg.raw_items():
+        raw.setdefault(name.lower(), []).append(str(value))
+
+    for key in ("subject", "from", "date"):
+        if len(raw.get(key, [])) > 1:
+            mail.warn(
+                "duplicate_header",
+                f"{key.capitalize()} ヘッダーが複数あります。最初のものを使いました。",
+                f"The mail has several {key.capitalize()} headers; the first one was used.",
+            )
+
+    mail.subject = decode_header_text(_first(raw, "subject"), notes, max_chars=limits.max_header_chars)
+    mail.message_id = clean_text(_first(raw, "message-id")[:1000])
+    senders = parse_addresses(_first(raw, "from") or _first(raw, "sender"), "from", notes, max_items=5)
+    mail.sender = senders[0] if senders else None
+    if mail.sender is None:
+        mail.warn("no_sender", "差出人（From）が読み取れませんでした。", "The sender (From) could not be read.")
+
+    read_address_headers(mail, raw, notes, limits)
+    mail.sent_at = parse_date(_first(raw, "date"), mail, default_tz)
+    _walk(msg, mail, limits)
+    notes_to_warnings(notes, mail)
+    _defect_warnings(msg, mail)
+    return mail
+
+
+def _first(raw: dict[str, list[str]], key: str) -> str:
+    values = raw.get(key)
+    return values[0] if values else ""
+
+
+def read_address_headers(mail: ParsedMail, raw: dict[str, list[str]], notes: HeaderNotes, limits: IntakeLimits) -> None:
+    budget = limits.max_recipients
+    for header, field in _ADDRESS_FIELDS:
+        for value in raw.get(header, []):
+            if len(value) > limits.max_address_header_chars:
+                value = value[: limits.max_address_header_chars]
+                value = value[: value.rfind(",")] if "," in value else value
+                mail.warn(
+                    "address_header_truncated",
+                    f"{header.capitalize()} ヘッダーが長すぎるため、途中までを読みました。",
+                    f"The {header.capitalize()} header is too long; only its beginning was read.",
+                )
+            found = parse_addresses(value, field, notes, max_items=budget + 1)
+            if len(found) > budget:
+                found = found[:budget]
+                mail.warn(
+                    "too_many_recipients",
+                    f"宛先が多すぎるため、最初の {limits.max_recipients:,} 件だけを読みました。",
+                    f"Too many recipients: only the first {limits.max_recipients:,} were read.",
+                )
+            budget -= len(found)
+            mail.recipients.extend(found)
+
+
+def parse_date(value: str, mail: ParsedMail, default_tz: tzinfo) -> datetime | None:
+    value = clean_text(value or "")
+    if not value:
+        mail.warn("no_date", "送信日時（Date）がありません。入力してください。", "The mail has no Date; please enter the send time.")
+        return None
+    try:
+        when = email_utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        when = None
+    if when is None:
+        mail.warn("bad_date", f"送信日時「{value[:60]}」を解釈できません。", f"The Date '{value[:60]}' cannot be understood.")
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=default_tz)
+        mail.warn(
+            "date_without_zone",
+            "送信日時にタイムゾーンがないため、組織のタイムゾーンとみなしました。",
+            "The Date has no time zone; the organisation's zone was assumed.",
+        )
+    if when.year < 1990 or when > datetime.now(timezone.utc) + timedelta(days=1):
+        mail.warn("odd_date", "送信日時が不自然です。確認してください。", "The send time looks wrong; please check it.")
+    return when
+
+
+def notes_to_warnings(notes: HeaderNotes, mail: ParsedMail) -> None:
+    if notes.injection:
+        mail.warn(
+            "header_injection",
+            "ヘッダーの値に改行が含まれていました（ヘッダーインジェクションの疑い）。改行は空白に置き換えました。",
+            "A header value contained line breaks (possible header injection); they were replaced by spaces.",
+        )
+    if notes.bad_charset:
+        mail.warn(
+            "bad_charset",
+            "宣言された文字コードで読めない部分があり、推定した文字コードで読みました。文字化けを確認してください。",
+            "Some text was not in its declared charset and was decoded by guess; please check for garbled text.",
+        )
+    if notes.raw_8bit:
+        mail.warn(
+            "raw_8bit_header",
+            "エンコードされていない日本語ヘッダーを推定して読みました。",
+            "Unencoded non-ASCII header text was decoded by guess.",
+        )
+    if notes.bidi:
+        mail.warn(
+            "bidi_controls",
+            "文字の向きを変える制御文字（拡張子の偽装に使われます）を取り除きました。",
+            "Text-direction control characters (used to disguise file extensions) were removed.",
+        )
+
+
+def _defect_warnings(msg: Message, mail: ParsedMail) -> None:
+    defects = list(getattr(msg, "defects", []) or [])
+    if defects:
+        kinds = sorted({type(d).__name__ for d in defects})[:5]
+        mail.warn(
+            "mime_defects",
+            "MIME 構造に不備があります（" + ", ".join(kinds) + "）。読める範囲で取り込みました。",
+            "The MIME structure has defects (" + ", ".join(kinds) + "); what could be read was imported.",
+        )
+
+
+def _walk(root: Message, mail: ParsedMail, limits: IntakeLimits) -> None:
+    notes = HeaderNotes()
+    plain: list[str] = []
+    html: list[str] = []
+    stack: list[tuple[Message, int]] = [(root, 0)]
+    seen = 0
+    while stack:
+        part, depth = stack.pop()
+        seen += 1
+        if seen > limits.max_parts:
+            mail.warn(
+                "too_many_parts",
+                f"MIME パートが多すぎるため、最初の {limits.max_parts:,} 個だけを読みました。",
+                f"Too many MIME parts: only the first {limits.max_parts:,} were read.",
+            )
+            break
+        if depth > limits.max_depth:
+            mail.warn(
+                "too_deep",
+                "MIME の入れ子が深すぎるため、深い部分は読み飛ばしました。",
+                "The MIME nesting is too deep; the deepest parts were skipped.",
+            )
+            continue
+        try:
+            ctype = part.get_content_type()
+            disposition = part.get_content_disposition()
+            filename = part.get_filename() or part.get_param("name") or ""
+        except Exception:  # noqa: BLE001
+            ctype, disposition, filename = "application/octet-stream", "attachment", ""
+        if isinstance(filename, tuple):  # an undecodable RFC 2231 value
+            filename = email_utils.collapse_rfc2231_value(filename)
+        filename = decode_header_text(str(filename), notes) if filename else ""
+        if part.is_multipart() and ctype != "message/rfc822":
+            children = part.get_payload()
+            if isinstance(children, list):
+                stack.extend((c, depth + 1) for c in reversed(children) if isinstance(c, Message))
+            continue
+        if ctype == "message/rfc822" or ctype.startswith("message/") and isinstance(part.get_payload(), list):
+            _add_attachment(mail, part, filename or "forwarded-message.eml", "message/rfc822", limits, disposition)
+            continue
+        is_body = disposition != "attachment" and not filename and ctype in ("text/plain", "text/html")
+        if is_body:
+            text = _text_of(part)
+            (plain if ctype == "text/plain" else html).append(text)
+            continue
+        _add_attachment(mail, part, filename or f"attachment-{len(mail.attachments) + 1}", ctype, limits, disposition)
+    mail.body_text = "\n".join(plain) if any(p.strip() for p in plain) else "\n".join(html_to_text(h) for h in html)
+    notes_to_warnings(notes, mail)
+
+
+def _text_of(part: Message) -> str:
+    try:
+        data = part.get_payload(decode=True)
+    except Exception:  # noqa: BLE001
+        data = None
+    if not isinstance(data, bytes | bytearray):
+        payload = part.get_payload()
+        return payload if isinstance(payload, str) else ""
+    return decode_bytes(bytes(data), part.get_content_charset())
+
+
+def _payload_bytes(part: Message) -> bytes:
+    payload = part.get_payload()
+    if isinstance(payload, list):  # message/rfc822
+        try:
+            return payload[0].as_bytes() if payload else b""
+        except Exception:  # noqa: BLE001
+            try:
+                return str(payload[0]).encode("utf-8", "replace")
+            except Exception:  # noqa: BLE001
+                return b""
+    try:
+        data = part.get_payload(decode=True)
+    except Exception:  # noqa: BLE001
+        data = None
+    if isinstance(data, bytes | bytearray):
+        return bytes(data)
+    return payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
+
+
+def _add_attachment(
+    mail: ParsedMail, part: Message, filename: str, ctype: str, limits: IntakeLimits, disposition: str | None
+) -> None:
+    data = _payload_bytes(part)
+    att = MailAttachment(
+        filename=filename[:255],
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        content_type=ctype,
+        inline=disposition == "inline",
+    )
+    inspect_attachment(att, data, limits)
+    mail.attachments.append(att)
+
+
+def sender_from_display(value: str) -> MailAddress | None:
+    found = parse_addresses(value, "from", None, max_items=1)
+    return found[0] if found else None
