@@ -1,0 +1,345 @@
+"""Build a document's template context from plain data.
+
+The input is shaped like the incident JSON contract (issue 2): a mapping (or any object with
+the same attributes) with title, mistake_type, sent_at, discovered_at, message{subject, sender,
+summary, attachments}, recipients[{address, name, organization, field, kind}], data_items,
+affected_persons, ... Extras from other domains are optional plain data: the legal assessment
+(issue 3 contract), playbook steps, timeline events, root-cause analysis, actions taken.
+
+Templates receive only display-ready strings, numbers and lists: no ORM objects, no callables
+besides the environment's own filters. Everything here is pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, is_dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from incidents.documents import labels as L
+from incidents.documents.japanese import addressee, format_count, format_date, format_datetime, format_size
+from incidents.documents.kinds import KINDS, DocumentKind
+
+MAX_LISTED_RECIPIENTS = 200  # a case file lists this many, then "and N more"
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """The issuing organisation's voice: who writes, how to reach them, how dates look."""
+
+    name: str = "Example Corporation"
+    department: str = ""
+    postal_code: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    contact_desk: str = ""  # the enquiry desk named in letters (お問い合わせ窓口)
+    contact_hours: str = ""
+    signer_name: str = ""
+    signer_title: str = ""
+    logo: Path | None = None  # an image file the operator configured; served by the asset fetcher
+    timezone: str = "Asia/Tokyo"
+    era_dates: bool = False  # 令和7年6月20日 instead of 2025年6月20日
+
+
+@dataclass(frozen=True)
+class Person:
+    """One reader of a letter: a recipient of the mail or a person whose data leaked."""
+
+    address: str = ""
+    name: str | None = None
+    organization: str | None = None
+    postal_address: str | None = None
+    field: str | None = None
+    kind: str | None = None
+    reference: str | None = None  # letter number printed on the letter (bulk runs number them)
+
+
+@dataclass
+class Extras:
+    assessment: Mapping[str, Any] | None = None
+    steps: list[Mapping[str, Any]] = field(default_factory=list)
+    timeline: list[Mapping[str, Any]] = field(default_factory=list)
+    root_cause: Mapping[str, Any] | None = None
+    actions_taken: list[str] = field(default_factory=list)
+    documents: list[Mapping[str, Any]] = field(default_factory=list)
+
+
+def _get(obj: Any, key: str, default: Any = None) -> Any:
+    if obj is None:
+        return default
+    if isinstance(obj, Mapping):
+        value = obj.get(key, default)
+    else:
+        value = getattr(obj, key, default)
+    return default if value is None else value
+
+
+def _plain(obj: Any) -> Any:
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return asdict(obj)
+    if hasattr(obj, "model_dump"):
+        return obj.model_dump(mode="json")
+    return obj
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    text = str(value).strip()
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    return datetime.fromisoformat(text)
+
+
+def person_of(obj: Any) -> Person:
+    if isinstance(obj, Person):
+        return obj
+    return Person(
+        address=str(_get(obj, "address", "")),
+        name=_get(obj, "name"),
+        organization=_get(obj, "organization"),
+        postal_address=_get(obj, "postal_address"),
+        field=_get(obj, "field"),
+        kind=_get(obj, "kind"),
+        reference=_get(obj, "reference"),
+    )
+
+
+class Formatter:
+    """Date and label formatting bound to one language and one organisation."""
+
+    def __init__(self, lang: str, letterhead: Letterhead):
+        self.lang = lang
+        self.zone = letterhead.timezone
+        self.era = letterhead.era_dates
+
+    def dt(self, value: Any) -> str:
+        return format_datetime(parse_datetime(value), lang=self.lang, zone=self.zone, era=self.era)
+
+    def day(self, value: Any) -> str:
+        parsed = parse_datetime(value)
+        if parsed is None:
+            return ""
+        if parsed.tzinfo is not None:
+            from incidents.documents.japanese import to_zone
+
+            parsed = to_zone(parsed, self.zone)
+        return format_date(parsed, lang=self.lang, era=self.era)
+
+    def label(self, table: L.Labels, code: Any) -> str:
+        return L.label(table, code, self.lang)
+
+    def labels(self, table: L.Labels, codes: Iterable[Any]) -> str:
+        return L.join_labels(table, codes, self.lang)
+
+
+def _recipient_row(fmt: Formatter, obj: Any) -> dict[str, str]:
+    p = person_of(obj)
+    return {
+        "address": p.address,
+        "name": p.name or "",
+        "organization": p.organization or "",
+        "field": fmt.label(L.FIELDS, p.field or "to"),
+        "kind": fmt.label(L.RECIPIENT_KINDS, p.kind or "unintended"),
+        "kind_code": p.kind or "unintended",
+    }
+
+
+def incident_view(incident: Any, fmt: Formatter) -> dict[str, Any]:
+    message = _get(incident, "message", {}) or {}
+    lang = fmt.lang
+    mistake = str(_get(incident, "mistake_type", "other"))
+    attachments = [
+        {"filename": str(_get(a, "filename", "")), "size": format_size(_get(a, "size_bytes")),
+         "sha256": str(_get(a, "sha256", "") or "")}
+        for a in _get(message, "attachments", []) or []
+    ]
+    items = list(_get(incident, "data_items", []) or [])
+    persons = _get(incident, "affected_persons", 0)
+    jurisdictions = [str(j) for j in _get(incident, "jurisdictions", ["jp"]) or []]
+    return {
+        "id": _get(incident, "id", ""),
+        "title": str(_get(incident, "title", "")),
+        "mistake_type": mistake,
+        "mistake": fmt.label(L.MISTAKE_TYPES, mistake),
+        "cause": fmt.label(L.CAUSES, mistake if mistake in L.CAUSES else "other"),
+        "discovery": fmt.label(L.DISCOVERY_METHODS, _get(incident, "discovery_method")),
+        "sent": fmt.dt(_get(incident, "sent_at")),
+        "discovered": fmt.dt(_get(incident, "discovered_at")),
+        "reported": fmt.dt(_get(incident, "reported_at")),
+        "subject": str(_get(message, "subject", "") or _get(incident, "subject", "")),
+        "sender": str(_get(message, "sender", "") or _get(incident, "sender", "")),
+        "summary": str(_get(message, "summary", "") or _get(incident, "summary", "")),
+        "attachments": attachments,
+        "data_items": [fmt.label(L.DATA_ITEMS, i) for i in items],
+        "data_items_text": fmt.labels(L.DATA_ITEMS, items),
+        "affected_persons": persons,
+        "affected_text": format_count(persons, lang=lang),
+        "protection": fmt.label(L.PROTECTIONS, _get(incident, "protection", "none")),
+        "key_exposed": bool(_get(incident, "key_exposed", False)),
+        "improper_purpose": bool(_get(incident, "improper_purpose", False)),
+        "eu": "eu" in jurisdictions,
+        "status": fmt.label(L.STATUSES, _get(incident, "status", "open")),
+        "reporter": _display_person(_get(incident, "reporter", "")),
+        "department": _display_person(_get(incident, "department", "")),
+    }
+
+
+def _display_person(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return str(value.get("display_name") or value.get("name") or value.get("email") or "")
+    return str(value or "")
+
+
+def recipients_view(incident: Any, fmt: Formatter) -> dict[str, Any]:
+    rows = [_recipient_row(fmt, r) for r in _get(incident, "recipients", []) or []]
+    unintended = [r for r in rows if r["kind_code"] == "unintended"]
+    intended = [r for r in rows if r["kind_code"] == "intended"]
+    return {
+        "total": len(rows),
+        "unintended_count": len(unintended),
+        "intended_count": len(intended),
+        "unintended": unintended[:MAX_LISTED_RECIPIENTS],
+        "intended": intended[:MAX_LISTED_RECIPIENTS],
+        "listed": rows[:MAX_LISTED_RECIPIENTS],
+        "more": max(0, len(rows) - MAX_LISTED_RECIPIENTS),
+    }
+
+
+def assessment_view(assessment: Any, fmt: Formatter) -> dict[str, Any] | None:
+    if assessment is None:
+        return None
+    a = _plain(assessment)
+    appi = _get(a, "appi", {}) or {}
+    gdpr = _get(a, "gdpr", {}) or {}
+    details = _get(appi, "ground_details", []) or []
+    grounds = [str(_get(d, "label_en" if fmt.lang == "en" else "label_ja", "")) for d in details]
+    if not grounds:
+        grounds = [str(g) for g in _get(appi, "grounds", []) or []]
+    return {
+        "leak": bool(_get(appi, "leak", False)),
+        "reportable": bool(_get(appi, "reportable", False)),
+        "grounds": grounds,
+        "exemption": str(_get(appi, "exemption", "") or ""),
+        "preliminary_due": fmt.dt(_get(appi, "preliminary_report_due")),
+        "final_due": fmt.dt(_get(appi, "final_report_due")),
+        "notify_individuals": bool(_get(appi, "notify_individuals", False)),
+        "gdpr_applicable": bool(_get(gdpr, "applicable", False)),
+        "gdpr_due": fmt.dt(_get(gdpr, "authority_notification_due")),
+        "gdpr_notify": bool(_get(gdpr, "notify_individuals", False)),
+    }
+
+
+def steps_view(steps: Iterable[Any], fmt: Formatter) -> list[dict[str, str]]:
+    out = []
+    for s in steps or []:
+        title = _get(s, "title_en" if fmt.lang == "en" else "title_ja") or _get(s, "title", "")
+        out.append({
+            "title": str(title),
+            "status": str(_get(s, "status", "")),
+            "due": fmt.dt(_get(s, "due_at")),
+            "done": fmt.dt(_get(s, "done_at") or _get(s, "completed_at")),
+            "note": str(_get(s, "note", "") or _get(s, "waived_reason", "") or ""),
+        })
+    return out
+
+
+def timeline_view(events: Iterable[Any], fmt: Formatter) -> list[dict[str, str]]:
+    return [
+        {"at": fmt.dt(_get(e, "at") or _get(e, "created_at")),
+         "actor": _display_person(_get(e, "actor", "")),
+         "action": str(_get(e, "summary", "") or _get(e, "action", ""))}
+        for e in events or []
+    ]
+
+
+def root_cause_view(rc: Any, fmt: Formatter) -> dict[str, Any] | None:
+    if rc is None:
+        return None
+    rc = _plain(rc)
+    measures = [
+        {"title": str(_get(m, "title", "")), "category": str(_get(m, "category", "")),
+         "owner": _display_person(_get(m, "owner", "")), "due": fmt.day(_get(m, "due_on") or _get(m, "due_at")),
+         "status": str(_get(m, "status", ""))}
+        for m in _get(rc, "countermeasures", []) or []
+    ]
+    factors = [
+        {"category": str(_get(f, "category", "")), "text": str(_get(f, "text", "") or _get(f, "description", ""))}
+        for f in _get(rc, "factors", []) or []
+    ]
+    return {
+        "summary": str(_get(rc, "summary", "") or ""),
+        "whys": [str(w) for w in _get(rc, "whys", []) or []],
+        "root_cause": str(_get(rc, "root_cause", "") or ""),
+        "factors": factors,
+        "countermeasures": measures,
+    }
+
+
+def letterhead_view(lh: Letterhead) -> dict[str, Any]:
+    view = asdict(lh)
+    view["logo"] = lh.logo.resolve().as_uri() if lh.logo else None
+    return view
+
+
+def build_context(
+    incident: Any,
+    *,
+    kind: DocumentKind | str,
+    lang: str,
+    letterhead: Letterhead,
+    recipient: Any = None,
+    issued_on: date | datetime | None = None,
+    extras: Extras | None = None,
+) -> dict[str, Any]:
+    """Everything a document template needs, as display-ready plain data."""
+    kind = DocumentKind(kind)
+    extras = extras or Extras()
+    fmt = Formatter(lang, letterhead)
+    info = KINDS[kind]
+    issued = issued_on or datetime.now().astimezone()
+    reader = person_of(recipient) if recipient is not None else None
+    return {
+        "lang": lang,
+        "kind": kind.value,
+        "doc_title": info.title(lang),
+        "issued": fmt.day(issued),
+        "org": letterhead_view(letterhead),
+        "incident": incident_view(incident, fmt),
+        "recipients": recipients_view(incident, fmt),
+        "reader": variable_view(reader, kind=kind, lang=lang) if reader else None,
+        "assessment": assessment_view(extras.assessment, fmt),
+        "steps": steps_view(extras.steps, fmt),
+        "timeline": timeline_view(extras.timeline, fmt),
+        "root_cause": root_cause_view(extras.root_cause, fmt),
+        "actions_taken": [str(a) for a in extras.actions_taken],
+        "documents": [dict(d) for d in extras.documents],
+    }
+
+
+def variable_view(reader: Person, *, kind: DocumentKind | str, lang: str) -> dict[str, Any]:
+    """The per-reader part of a letter: the only part that differs between bulk letters.
+
+    `you` (貴社 / 貴殿 / お客様) also appears in the body, so bulk runs group readers by it.
+    """
+    customer = DocumentKind(kind) == DocumentKind.notice_affected
+    a = addressee(name=reader.name, organization=reader.organization, address=reader.address,
+                  lang=lang, customer=customer)
+    return {
+        "lines": list(a.lines),
+        "postal_address": reader.postal_address or "",
+        "salutation": a.salutation,
+        "you": a.you,
+        "address": reader.address,
+        "name": reader.name or "",
+        "organization": reader.organization or "",
+        "field": L.label(L.FIELDS, reader.field, lang) if reader.field else "",
+        "reference": reader.reference or "",
+    }
