@@ -87,6 +87,12 @@ def notifications_for(due_at: datetime, durations: ResponseDurations) -> list[Du
     return sorted(set(out))
 
 
+def _eligible(n: DueNotification, since: datetime | None) -> bool:
+    """Reminders and the manager's escalation whose moment lies before the step existed are
+    never sent (the first report told the manager already); the officers' escalation is."""
+    return since is None or n.kind == ESCALATION_OFFICERS or n.fire_at >= since
+
+
 def fired(
     due_at: datetime,
     now: datetime,
@@ -96,19 +102,38 @@ def fired(
 ) -> list[DueNotification]:
     """The notifications whose time has come at `now`, without stale ones.
 
-    - a reminder whose time lies before `since` (the step's creation) is never sent;
+    - a reminder (or the manager's escalation) whose time lies before `since` (the step's
+      creation) is never sent;
     - of several reminders that came due together (the scheduler was down), only the most
       urgent is sent, and none once the step is overdue (the escalation says more).
     The scheduler inserts each result into its outbox under the unique key
     (step, kind, threshold), so asking again later, or from a second process, never yields a
     second delivery.
     """
-    due = [n for n in notifications_for(due_at, durations) if n.fire_at <= now]
-    reminders = [n for n in due if n.kind == REMINDER and (since is None or n.fire_at >= since)]
+    due = [n for n in notifications_for(due_at, durations) if n.fire_at <= now and _eligible(n, since)]
     escalations = [n for n in due if n.kind != REMINDER]
     if escalations:
         return escalations
-    return reminders[-1:]
+    return [n for n in due if n.kind == REMINDER][-1:]
+
+
+def next_notify_at(
+    due_at: datetime | None,
+    durations: ResponseDurations,
+    *,
+    since: datetime | None,
+    after: datetime | None = None,
+) -> datetime | None:
+    """When the scheduler should next look at a pending step: the earliest eligible
+    notification later than `after` (None = any, even one already past). None = never again."""
+    if due_at is None:
+        return None
+    times = [
+        n.fire_at
+        for n in notifications_for(due_at, durations)
+        if _eligible(n, since) and (after is None or n.fire_at > after)
+    ]
+    return min(times, default=None)
 
 
 def earliest_lead(durations: ResponseDurations) -> timedelta:

@@ -119,7 +119,7 @@ STEP_RULES: tuple[StepRule, ...] = (
         "DOMAIN.md 2.7",
     ),
     StepRule(
-        "close", "officer", None, ALWAYS,
+        "close", "manager", None, ALWAYS,
         "完了", "Close",
         "DOMAIN.md 2.8: when every required step is done or waived with a reason",
         required=False,

@@ -106,7 +106,7 @@ FINANCIAL_DATA_ITEMS: frozenset[str] = frozenset({"credit_card", "payment_creden
 # Items that are not personal data at all (business secrets). Everything else counts as
 # personal information, including an email address from which a person can be identified.
 NON_PERSONAL_DATA_ITEMS: frozenset[str] = frozenset(
-    {"business_confidential", "confidential", "trade_secret", "internal", "none"}
+    {"confidential_business", "business_confidential", "trade_secret", "none"}
 )
 
 # "More than 1,000": 1,000 exactly is not enough.

@@ -1,0 +1,200 @@
+"""Queueing notifications (in the caller's transaction) and delivering them (scheduler process).
+
+    enqueue(session, users=[...], notice_for=lambda user: Notice(...), key="first-report:12", ...)
+
+writes one in-app row per user, one mail delivery per user with an address (when SMTP is
+configured) and one webhook delivery per configured URL, each under a unique dedupe key, so
+queueing the same notification twice is harmless. `deliver_due` claims due deliveries under a
+lease (FOR UPDATE SKIP LOCKED on PostgreSQL, the write lock on SQLite), sends them, and records
+success or the error with the next attempt (back-off). A failed delivery never blocks anything.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from incidents.notify.mail import DeliveryError, MailConfig, send_mail
+from incidents.notify.models import Channel, Delivery, DeliveryStatus, InAppNotification
+from incidents.notify.retry import Backoff
+from incidents.notify.webhook import Notice, post
+from incidents.types import utcnow
+
+log = logging.getLogger("incidents.notify")
+
+
+def insert_ignore(session: Session, model: Any, rows: list[dict[str, Any]], returning: Any = None) -> list[Any]:
+    """INSERT … ON CONFLICT DO NOTHING (PostgreSQL and SQLite); returns the inserted rows' `returning`."""
+    if not rows:
+        return []
+    dialect = session.get_bind().dialect.name
+    mod = postgresql if dialect == "postgresql" else sqlite
+    stmt = mod.insert(model).values(rows).on_conflict_do_nothing()
+    if returning is not None:
+        return list(session.execute(stmt.returning(*returning)).all())
+    session.execute(stmt)
+    return []
+
+
+def _notice_dict(notice: Notice) -> dict[str, Any]:
+    d = asdict(notice)
+    d["facts"] = [list(f) for f in notice.facts]
+    return d
+
+
+def enqueue(
+    session: Session,
+    *,
+    users: Iterable[Any],
+    notice_for: Callable[[Any], Notice],
+    key: str,
+    incident_id: int | None = None,
+    webhook_notice: Notice | None = None,
+    settings: Any = None,
+    now: datetime | None = None,
+) -> int:
+    """Queue a notification for each user (in-app + mail) and the webhooks; returns rows queued."""
+    if settings is None:
+        from incidents.config import get_settings
+
+        settings = get_settings()
+    now = now or utcnow()
+    mail_on = bool(settings.smtp_host)
+    inapp, deliveries = [], []
+    seen: set[int] = set()
+    for user in users:
+        if user is None or user.id in seen or not getattr(user, "active", True):
+            continue
+        seen.add(user.id)
+        notice = notice_for(user)
+        inapp.append(dict(dedupe_key=f"{key}:inapp:{user.id}", user_id=user.id, incident_id=incident_id,
+                          event=notice.event, title=notice.title[:500], body=notice.text, link=notice.link,
+                          created_at=now))
+        if mail_on and user.email:
+            deliveries.append(dict(
+                dedupe_key=f"{key}:mail:{user.id}", channel=Channel.mail, target=user.email, user_id=user.id,
+                incident_id=incident_id, event=notice.event, subject=notice.title, body=notice.text,
+                payload={"to_name": user.display_name}, status=DeliveryStatus.pending, attempts=0,
+                next_attempt_at=now, last_error="", created_at=now,
+            ))
+    if webhook_notice is not None:
+        for i, url in enumerate(settings.webhook_urls or ()):
+            deliveries.append(dict(
+                dedupe_key=f"{key}:hook:{i}", channel=Channel.webhook, target=url, user_id=None,
+                incident_id=incident_id, event=webhook_notice.event, subject=webhook_notice.title,
+                body=webhook_notice.text, payload=_notice_dict(webhook_notice), status=DeliveryStatus.pending,
+                attempts=0, next_attempt_at=now, last_error="", created_at=now,
+            ))
+    insert_ignore(session, InAppNotification, inapp)
+    insert_ignore(session, Delivery, deliveries)
+    session.flush()
+    return len(inapp) + len(deliveries)
+
+
+# ---- delivery (scheduler process) -------------------------------------------------------------
+
+
+def claim(session: Session, *, owner: str, now: datetime, lease: timedelta, limit: int = 100) -> list[int]:
+    """Claim up to `limit` due deliveries for `owner` until now + lease. The caller commits."""
+    due = or_(
+        and_(Delivery.status == DeliveryStatus.pending, Delivery.next_attempt_at <= now),
+        and_(Delivery.status == DeliveryStatus.sending, Delivery.lease_until < now),  # a crashed sender
+    )
+    q = select(Delivery.id).where(due).order_by(Delivery.next_attempt_at, Delivery.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        q = q.with_for_update(skip_locked=True)
+    ids = list(session.execute(q).scalars())
+    if ids:
+        session.execute(
+            update(Delivery).where(Delivery.id.in_(ids))
+            .values(status=DeliveryStatus.sending, lease_owner=owner, lease_until=now + lease)
+        )
+    return ids
+
+
+def _send(delivery: Delivery, mail: MailConfig) -> None:
+    if delivery.channel == Channel.mail:
+        send_mail(mail, to=delivery.target, subject=delivery.subject, body=delivery.body,
+                  message_id=f"<{delivery.dedupe_key.replace(':', '.')}@incidents.invalid>",
+                  to_name=(delivery.payload or {}).get("to_name"))
+    elif delivery.channel == Channel.webhook:
+        p = dict(delivery.payload or {})
+        p["facts"] = tuple(tuple(f) for f in p.get("facts", ()))
+        post(delivery.target, Notice(**p), idempotency_key=delivery.dedupe_key)
+    else:
+        raise DeliveryError(f"unknown channel {delivery.channel!r}", permanent=True)
+
+
+def deliver_due(
+    session_factory: Callable[[], Any],
+    *,
+    owner: str,
+    mail: MailConfig,
+    lease: timedelta = timedelta(minutes=5),
+    backoff: Backoff = Backoff(),
+    limit: int = 100,
+    now: Callable[[], datetime] = utcnow,
+) -> dict[str, int]:
+    """One delivery round: claim (own transaction), then send and record each (own transaction)."""
+    with session_factory() as session:
+        ids = claim(session, owner=owner, now=now(), lease=lease, limit=limit)
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    for delivery_id in ids:
+        with session_factory() as session:
+            delivery = session.get(Delivery, delivery_id)
+            if delivery is None or delivery.lease_owner != owner or delivery.status != DeliveryStatus.sending:
+                continue
+            session.expunge(delivery)
+        try:
+            _send(delivery, mail)
+            values: dict[str, Any] = dict(status=DeliveryStatus.sent, sent_at=now(), last_error="")
+            counts["sent"] += 1
+        except DeliveryError as exc:
+            attempts = delivery.attempts + 1
+            retry_at = None if exc.permanent else backoff.next_attempt(attempts, now())
+            values = dict(status=DeliveryStatus.pending if retry_at else DeliveryStatus.failed,
+                          next_attempt_at=retry_at or now(), last_error=str(exc)[:2000])
+            counts["retry" if retry_at else "failed"] += 1
+            log.warning("delivery %s (%s → %s) failed: %s", delivery.id, delivery.channel, delivery.target, exc)
+        with session_factory() as session:
+            session.execute(
+                update(Delivery).where(Delivery.id == delivery_id, Delivery.lease_owner == owner)
+                .values(attempts=Delivery.attempts + 1, lease_owner=None, lease_until=None, **values)
+            )
+    return counts
+
+
+# ---- reading -----------------------------------------------------------------------------------
+
+
+def inbox(session: Session, *, user_id: int, unread_only: bool = False, limit: int = 50) -> list[InAppNotification]:
+    q = select(InAppNotification).where(InAppNotification.user_id == user_id)
+    if unread_only:
+        q = q.where(InAppNotification.read_at.is_(None))
+    return list(session.execute(q.order_by(InAppNotification.id.desc()).limit(limit)).scalars())
+
+
+def mark_read(session: Session, *, user_id: int, ids: list[int] | None = None, now: datetime | None = None) -> int:
+    q = update(InAppNotification).where(InAppNotification.user_id == user_id, InAppNotification.read_at.is_(None))
+    if ids is not None:
+        q = q.where(InAppNotification.id.in_(ids))
+    result = session.execute(q.values(read_at=now or utcnow()))
+    session.flush()
+    return result.rowcount or 0
+
+
+def deliveries(session: Session, *, incident_id: int | None = None, status: str | None = None,
+               limit: int = 100) -> list[Delivery]:
+    q = select(Delivery)
+    if incident_id is not None:
+        q = q.where(Delivery.incident_id == incident_id)
+    if status is not None:
+        q = q.where(Delivery.status == status)
+    return list(session.execute(q.order_by(Delivery.id.desc()).limit(limit)).scalars())

@@ -1,0 +1,136 @@
+"""Event subscribers: keep the playbook in line with the facts; tell the manager at once.
+
+Imported by incidents.plugins.load(); they run in the publisher's transaction and only flush.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from incidents import events
+from incidents.cases.models import Incident, Recipient
+from incidents.config import get_settings
+from incidents.errors import InvalidTransition
+from incidents.notify.service import enqueue
+from incidents.people.access import can_manage
+from incidents.people.models import User
+from incidents.response.messages import FirstReport, first_report_notice
+from incidents.response.models import Step, StepStatus
+from incidents.response.service import durations, sync_playbook
+from incidents.response.deadlines import next_notify_at
+from incidents.types import utcnow
+
+
+def officers(session: Session) -> list[User]:
+    rows = session.execute(select(User).where(User.roles.contains("officer"), User.active.is_(True))).scalars()
+    return [u for u in rows if u.is_officer]
+
+
+def managers_of(session: Session, incident: Incident) -> list[User]:
+    """The reporter's manager; else the managers of the department; else the officers."""
+    reporter = session.get(User, incident.reporter_id)
+    if reporter is not None and reporter.manager_id:
+        manager = session.get(User, reporter.manager_id)
+        if manager is not None and manager.active:
+            return [manager]
+    rows = session.execute(
+        select(User).where(User.department_id == incident.department_id, User.roles.contains("manager"),
+                           User.active.is_(True), User.id != incident.reporter_id)
+    ).scalars()
+    found = [u for u in rows if u.is_manager]
+    return found or officers(session)
+
+
+def link_for(incident_id: int) -> str:
+    return f"{get_settings().base_url.rstrip('/')}/incidents/{incident_id}"
+
+
+def notify_first_report(session: Session, *, incident: Incident) -> int:
+    """The first report (第一報): the reporter's manager hears of it at once, with the known facts."""
+    settings = get_settings()
+    reporter = session.get(User, incident.reporter_id)
+    recipients = session.execute(
+        select(Recipient.address, Recipient.kind).where(Recipient.incident_id == incident.id)
+        .order_by(Recipient.position).limit(21)
+    ).all()
+
+    def listed(kind: str) -> tuple[str, ...]:
+        out = tuple(a for a, k in recipients if k == kind)
+        return out[:20] + (("…",) if len(out) > 20 else ())
+
+    report = FirstReport(
+        incident_id=incident.id, title=incident.title,
+        reporter=reporter.display_name if reporter else "?", mistake_type=incident.mistake_type,
+        subject=incident.subject, summary=incident.summary, sent_at=incident.sent_at,
+        discovered_at=incident.discovered_at, discovery_method=incident.discovery_method,
+        unintended=listed("unintended"), intended=listed("intended"), data_items=tuple(incident.data_items),
+        affected_persons=incident.affected_persons or 0, link=link_for(incident.id),
+    )
+    return enqueue(
+        session,
+        users=managers_of(session, incident),
+        notice_for=lambda u: first_report_notice(report, locale=u.locale, recipient_name=u.display_name, tz=settings.tz),
+        webhook_notice=first_report_notice(report, locale=settings.default_locale, recipient_name="各位" if settings.default_locale == "ja" else "all", tz=settings.tz),
+        key=f"first-report:{incident.id}",
+        incident_id=incident.id,
+        settings=settings,
+    )
+
+
+def on_created(*, session: Session, incident: Incident, actor: Any, **_: Any) -> None:
+    sync_playbook(session, incident=incident, actor=actor)
+    notify_first_report(session, incident=incident)
+
+
+def on_changed(*, session: Session, incident: Incident, actor: Any, **_: Any) -> None:
+    sync_playbook(session, incident=incident, actor=actor)
+
+
+def on_closing(*, session: Session, incident: Incident, actor: Any, **_: Any) -> None:
+    from incidents.response.actions import blocking_steps
+
+    if actor is not None and not can_manage(session, actor, incident):
+        raise InvalidTransition("only a manager of the incident's department or an officer may close it")
+    blocking = blocking_steps(session, incident.id)
+    if blocking:
+        shown = ", ".join(blocking[:10]) + (f" (+{len(blocking) - 10} more)" if len(blocking) > 10 else "")
+        raise InvalidTransition(
+            f"incident {incident.id} cannot close: {len(blocking)} required step(s) are neither done nor "
+            f"waived with a reason: {shown}"
+        )
+
+
+def on_closed(*, session: Session, incident: Incident, actor: Any, **_: Any) -> None:
+    now = utcnow()
+    session.execute(
+        update(Step).where(Step.incident_id == incident.id, Step.key == "close")
+        .values(status=StepStatus.done, done_by_id=getattr(actor, "id", None), done_at=now, updated_at=now)
+    )
+    # no reminders for a closed incident
+    session.execute(update(Step).where(Step.incident_id == incident.id).values(next_notify_at=None))
+    session.flush()
+
+
+def on_reopened(*, session: Session, incident: Incident, actor: Any, **_: Any) -> None:
+    now, d = utcnow(), durations()
+    session.execute(
+        update(Step).where(Step.incident_id == incident.id, Step.key == "close")
+        .values(status=StepStatus.pending, done_by_id=None, done_at=None, updated_at=now)
+    )
+    for step in session.execute(
+        select(Step).where(Step.incident_id == incident.id, Step.status == StepStatus.pending)
+    ).scalars():
+        step.next_notify_at = next_notify_at(step.due_at, d, since=step.created_at, after=now)
+    session.flush()
+    sync_playbook(session, incident=incident, actor=actor)
+
+
+events.subscribe("incident.created", on_created)
+events.subscribe("incident.updated", on_changed)
+events.subscribe("recipients.added", on_changed)
+events.subscribe("incident.closing", on_closing)
+events.subscribe("incident.closed", on_closed)
+events.subscribe("incident.open", on_reopened)
