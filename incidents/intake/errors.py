@@ -15,11 +15,15 @@ class _Bilingual:
         super().__init__(f"{en} / {ja}", code)  # type: ignore[call-arg]
 
 
-class MailUnreadable(_Bilingual, InvalidInput):
-    """The file is not a mail we can read (empty, not MIME, not an OLE .msg, broken beyond repair)."""
+class IntakeInputError(_Bilingual, InvalidInput):
+    """Input the intake cannot use (a CSV without addresses, a broken file...)."""
 
     def __init__(self, code: str, ja: str, en: str) -> None:
         self._init(code, ja, en)
+
+
+class MailUnreadable(IntakeInputError):
+    """The file is not a mail we can read (empty, not MIME, not an OLE .msg, broken beyond repair)."""
 
 
 class MailTooLarge(_Bilingual, TooLarge):

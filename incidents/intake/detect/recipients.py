@@ -1,0 +1,217 @@
+"""Detectors that look at the recipients: bcc_exposure, lookalike_domain, distribution_list,
+wrong_recipient (with an address book)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+
+from ..addressbook import Directory
+from ..domains import FREE_MAIL_DOMAINS, LookalikeIndex, domain_info, edit_distance
+from ..model import DetectionContext, Finding, ParsedMail
+from ..rules import LIST_LOCAL_PATTERN, LIST_NAME_KEYWORDS
+from .text import fmt_list, matches, normalise
+
+_LIST_LOCAL = re.compile(LIST_LOCAL_PATTERN, re.I)
+_REASONS = {
+    "typo": ("{d} 文字違い（タイプミスの疑い）", "is {d} character(s) away (a likely typo)"),
+    "homoglyph": ("見た目がよく似た文字に置き換わっている", "uses look-alike characters"),
+    "suffix": ("末尾（{suffix}）が欠けているか違っている", "has a missing or different ending ({suffix})"),
+    "separator": ("ハイフンや点の位置だけが違う", "differs only by hyphens or dots"),
+}
+
+
+def bcc_exposure(mail: ParsedMail, d: Directory, ctx: DetectionContext) -> Finding | None:
+    visible: dict[str, str] = {}
+    named = 0
+    for r in mail.recipients:
+        if r.field in ("to", "cc") and not d.is_internal(r.address):
+            key = r.address.lower()
+            if key not in visible:
+                visible[key] = r.domain
+                named += bool(r.name and r.name.lower() != key)
+    n = len(visible)
+    if n < 3:
+        return None
+    orgs: set[str] = set()
+    personal = 0
+    for address, domain in visible.items():
+        reg = domain_info(domain).registrable
+        if reg in FREE_MAIL_DOMAINS:
+            personal += 1
+            orgs.add(address)  # a private address is a person of its own
+        else:
+            orgs.add(reg)
+    m = len(orgs)
+    threshold = ctx.mass_mail_threshold
+    if n >= threshold and m >= 2:
+        confidence = 0.95 if n >= 100 else 0.85 if n >= 2 * threshold else 0.75
+    elif m >= 3:
+        confidence = 0.5
+    elif n >= threshold:
+        confidence = 0.35  # many people of one organisation: often a normal working mail
+    else:
+        return None
+    bcc = len(mail.by_field("bcc"))
+    personal_ja = f"、うち個人のフリーメール {personal:,} 件" if personal else ""
+    personal_en = f", {personal:,} of them personal free-mail addresses" if personal else ""
+    items = ["email_address"] + (["name"] if named >= max(1, n // 2) else [])
+    return Finding(
+        type="bcc_exposure",
+        confidence=confidence,
+        evidence_ja=(
+            f"To/Cc に社外のアドレスが {n:,} 件（{m:,} 組織{personal_ja}）表示されていました。"
+            "受信者全員がほかの受信者のアドレスを見られる状態で、Bcc で送るべき一斉送信だった可能性があります。"
+            + (f"（Bcc は {bcc:,} 件）" if bcc else "")
+        ),
+        evidence_en=(
+            f"{n:,} external addresses of {m:,} organisations{personal_en} were visible in To/Cc: every recipient "
+            "could see all the others. This looks like a mass mail that should have gone out as Bcc."
+            + (f" ({bcc:,} in Bcc.)" if bcc else "")
+        ),
+        addresses=list(visible),
+        data_items=items,
+        details={"visible_external": n, "organizations": m, "affected_persons": n},
+    )
+
+
+def lookalike_domains(mail: ParsedMail, d: Directory, ctx: DetectionContext) -> list[Finding]:
+    by_domain: dict[str, list[str]] = defaultdict(list)
+    for r in mail.recipients:
+        by_domain[r.domain].append(r.address)
+    index = LookalikeIndex(d.references + tuple(sorted(FREE_MAIL_DOMAINS)))
+    findings = []
+    for domain, addresses in by_domain.items():
+        if not domain or d.is_internal(addresses[0]):
+            continue
+        hit = index.find(domain)
+        if hit is None:
+            continue
+        ref_reg = domain_info(hit.reference).registrable
+        if ref_reg in d.own:
+            whose_ja, whose_en = "自社ドメイン", "our own domain"
+        elif ref_reg in FREE_MAIL_DOMAINS:
+            whose_ja, whose_en = "フリーメールのドメイン", "the free-mail domain"
+        else:
+            org = d.org_by_domain.get(ref_reg)
+            whose_ja = f"取引先（{org}）のドメイン" if org else "取引先のドメイン"
+            whose_en = f"the partner domain of {org}" if org else "the partner domain"
+        confidence = hit.confidence if ref_reg not in FREE_MAIL_DOMAINS else min(hit.confidence, 0.7)
+        rj, re_ = _REASONS[hit.reason]
+        suffix = domain_info(hit.reference).suffix
+        extra_ja, extra_en = "", ""
+        if hit.mixed_scripts:
+            extra_ja += "ラテン文字と他の文字種（キリル文字など）が混在しています。"
+            extra_en += " It mixes Latin with another script (e.g. Cyrillic)."
+        if hit.idn:
+            ascii_form = domain_info(domain).ascii
+            extra_ja += f"国際化ドメイン名（{ascii_form}）です。"
+            extra_en += f" It is an internationalised domain name ({ascii_form})."
+        findings.append(
+            Finding(
+                type="lookalike_domain",
+                confidence=confidence,
+                evidence_ja=(
+                    f"宛先ドメイン「{hit.domain}」は{whose_ja}「{hit.reference}」とよく似ています"
+                    f"（{rj.format(d=hit.distance, suffix=suffix)}）。{extra_ja}"
+                    "第三者が取得したドッペルゲンガー・ドメインの可能性があります。"
+                ),
+                evidence_en=(
+                    f"The recipient domain '{hit.domain}' closely resembles {whose_en} '{hit.reference}': it "
+                    f"{re_.format(d=hit.distance, suffix=suffix)}.{extra_en} It may be a doppelganger domain "
+                    "registered by a third party."
+                ),
+                addresses=addresses,
+                details={"domain": hit.domain, "intended_domain": hit.reference, "reason": hit.reason},
+            )
+        )
+    return findings
+
+
+def distribution_lists(mail: ParsedMail, d: Directory, ctx: DetectionContext) -> Finding | None:
+    hits: dict[str, tuple[float, str, str]] = {}
+
+    def add(address: str, confidence: float, ja: str, en: str) -> None:
+        if address not in hits or hits[address][0] < confidence:
+            hits[address] = (confidence, ja, en)
+
+    for r in mail.recipients:
+        addr = r.address.lower()
+        if r.is_list:
+            add(addr, 0.9, "メールソフトが配布リストと記録", "marked as a distribution list by the mail program")
+        elif addr in d.lists:
+            add(addr, 0.9, "アドレス帳でメーリングリスト", "a list in the address book")
+        elif r.group:
+            add(addr, 0.6, f"グループ「{r.group}」の一員として指定", f"addressed through the group '{r.group}'")
+        elif _LIST_LOCAL.match(r.local):
+            add(addr, 0.55, "アドレスの形がメーリングリスト", "the address looks like a mailing list")
+        elif r.name and matches(normalise(r.name), LIST_NAME_KEYWORDS):
+            add(addr, 0.5, f"表示名「{r.name}」がグループ", f"the display name '{r.name}' names a group")
+    if not hits:
+        return None
+    ordered = sorted(hits.items(), key=lambda kv: -kv[1][0])
+    external = [a for a, _ in ordered if not d.is_internal(a)]
+    lines_ja = [f"{a}（{v[1]}）" for a, v in ordered]
+    lines_en = [f"{a} ({v[2]})" for a, v in ordered]
+    ext_ja = f"そのうち {len(external)} 件は社外のリストです。" if external else ""
+    ext_en = f" {len(external)} of them outside the organisation." if external else ""
+    return Finding(
+        type="distribution_list",
+        confidence=ordered[0][1][0],
+        evidence_ja=f"宛先にメーリングリストまたはグループのアドレスがあります: {fmt_list(lines_ja, '、')}。{ext_ja}"
+        "リストのメンバーや選んだリストが正しかったか確認してください。",
+        evidence_en=f"Mailing-list or group addresses among the recipients: {fmt_list(lines_en, '; ')}.{ext_en} "
+        "Check the list's members and that the right list was chosen.",
+        addresses=[a for a, _ in ordered],
+    )
+
+
+def _name_key(name: str) -> str:
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", name)).casefold()
+
+
+def wrong_recipients(mail: ParsedMail, d: Directory, ctx: DetectionContext) -> list[Finding]:
+    if not d.by_address:
+        return []
+    known_by_domain: dict[str, list[str]] = defaultdict(list)
+    for address in d.by_address:
+        known_by_domain[address.rpartition("@")[2]].append(address)
+    findings = []
+    for r in mail.recipients:
+        addr = r.address.lower()
+        if addr in d.by_address or d.is_internal(addr):
+            continue
+        contact = d.people.get(_name_key(r.name)) if r.name else None
+        if contact and contact.address and contact.address != addr:
+            findings.append(
+                Finding(
+                    type="wrong_recipient",
+                    confidence=0.7,
+                    evidence_ja=f"表示名「{r.name}」はアドレス帳では {contact.address} ですが、実際の宛先は {addr} でした"
+                    "（オートコンプリートで同姓同名の別人を選んだ疑い）。",
+                    evidence_en=f"The display name '{r.name}' belongs to {contact.address} in the address book, but the "
+                    f"mail went to {addr} (autocomplete may have picked a namesake).",
+                    addresses=[addr],
+                    details={"intended_address": contact.address},
+                )
+            )
+            continue
+        local, _, domain = addr.rpartition("@")
+        for known in known_by_domain.get(domain, ()):
+            dist = edit_distance(local, known.rpartition("@")[0], 2)
+            if dist <= 2 and len(local) >= 4:
+                findings.append(
+                    Finding(
+                        type="wrong_recipient",
+                        confidence=0.65 if dist == 1 else 0.5,
+                        evidence_ja=f"宛先 {addr} はアドレス帳にありません。登録済みの {known} と {dist} 文字違いです"
+                        "（入力ミスの疑い）。",
+                        evidence_en=f"The recipient {addr} is not in the address book; it is {dist} character(s) away "
+                        f"from the known address {known} (a likely typo).",
+                        addresses=[addr],
+                        details={"intended_address": known},
+                    )
+                )
+                break
+    return findings

@@ -1,0 +1,255 @@
+"""Registrable domains (offline public-suffix list) and look-alike tests.
+
+The public-suffix list is the snapshot shipped inside the `publicsuffixlist` package: nothing is
+fetched at run time. IDNs are handled with the `idna` package (UTS 46 mapping, punycode).
+A look-alike is judged on the registrable part only, so an organisation's own subdomains
+(mail.example.co.jp) are never look-alikes of example.co.jp.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import idna
+from publicsuffixlist import PublicSuffixList
+
+FREE_MAIL_DOMAINS = frozenset(
+    """gmail.com googlemail.com yahoo.co.jp yahoo.com ymail.com outlook.com outlook.jp hotmail.com
+    hotmail.co.jp live.jp live.com msn.com icloud.com me.com mac.com aol.com docomo.ne.jp ezweb.ne.jp
+    au.com softbank.ne.jp i.softbank.jp ymobile.ne.jp disney.ne.jp nifty.com biglobe.ne.jp ocn.ne.jp
+    so-net.ne.jp excite.co.jp infoseek.jp mail.com gmx.com gmx.de protonmail.com proton.me qq.com
+    163.com naver.com mail.ru yandex.ru zoho.com""".split()
+)
+
+_PSL = PublicSuffixList()  # bundled snapshot; no network
+
+# Characters that look like ASCII letters or digits (a practical subset of Unicode confusables).
+_CONFUSABLE = str.maketrans(
+    {
+        "0": "o", "1": "l", "i": "l", "|": "l", "5": "s", "$": "s",
+        # Cyrillic
+        "а": "a", "в": "b", "е": "e", "ё": "e", "һ": "h", "і": "l", "ї": "l", "ј": "j", "к": "k",
+        "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s",
+        "ԁ": "d", "ԛ": "q", "ԝ": "w", "ɡ": "g", "ӏ": "l", "ь": "b",
+        # Greek
+        "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "l", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
+        "τ": "t", "υ": "u", "χ": "x", "ω": "w", "γ": "y",
+        # Latin look-alikes
+        "ı": "l", "ł": "l", "ǀ": "l", "ɑ": "a", "ȷ": "j", "ß": "b",
+    }
+)
+_SCRIPT_PREFIXES = ("LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "HEBREW", "ARABIC", "CJK", "HIRAGANA",
+                    "KATAKANA", "HANGUL", "THAI")
+_JAPANESE = {"LATIN", "CJK", "HIRAGANA", "KATAKANA"}
+
+
+@dataclass(frozen=True, slots=True)
+class DomainInfo:
+    ascii: str  # the domain as sent (punycode for IDNs), lower case
+    unicode: str  # human form
+    registrable: str  # ASCII registrable domain (example.co.jp), or the domain itself
+    label: str  # unicode label before the public suffix ("example")
+    suffix: str  # public suffix ("co.jp")
+    is_idn: bool
+    bad_punycode: bool
+    scripts: frozenset[str]
+
+    @property
+    def mixed_scripts(self) -> bool:
+        s = self.scripts
+        if len(s) <= 1:
+            return False
+        return not s <= _JAPANESE
+
+
+@lru_cache(maxsize=65536)
+def domain_info(domain: str) -> DomainInfo:
+    domain = domain.strip().rstrip(".").lower()
+    bad = False
+    if domain.isascii() and "xn--" not in domain:
+        ascii_form = domain  # the common case: idna would only check it
+    else:
+        try:
+            ascii_form = idna.encode(domain, uts46=True, transitional=False).decode("ascii")
+        except (idna.IDNAError, UnicodeError, ValueError):
+            ascii_form = domain.encode("ascii", "ignore").decode() if domain.isascii() else domain
+            bad = not domain.isascii() or "xn--" in domain
+    try:
+        uni = idna.decode(ascii_form) if "xn--" in ascii_form else ascii_form
+    except (idna.IDNAError, UnicodeError, ValueError):
+        uni, bad = ascii_form, True
+    reg = _PSL.privatesuffix(ascii_form) if ascii_form.isascii() else None
+    reg = reg or ascii_form
+    suffix = _PSL.publicsuffix(reg) if reg.isascii() else None
+    suffix = suffix or ""
+    label_ascii = reg[: -len(suffix) - 1] if suffix and reg.endswith("." + suffix) else reg
+    try:
+        label = idna.decode(label_ascii) if "xn--" in label_ascii else label_ascii
+    except (idna.IDNAError, UnicodeError, ValueError):
+        label, bad = label_ascii, True
+    return DomainInfo(
+        ascii=ascii_form,
+        unicode=uni,
+        registrable=reg,
+        label=label,
+        suffix=suffix,
+        is_idn="xn--" in ascii_form or not ascii_form.isascii(),
+        bad_punycode=bad,
+        scripts=_scripts(label),
+    )
+
+
+def registrable_domain(domain: str) -> str:
+    return domain_info(domain).registrable
+
+
+def same_organisation(domain: str, reference: str) -> bool:
+    """True for the reference itself and any of its subdomains (same registrable domain)."""
+    return registrable_domain(domain) == registrable_domain(reference)
+
+
+def _scripts(text: str) -> frozenset[str]:
+    found = set()
+    for ch in text:
+        if ch.isascii() and not ch.isalpha():
+            continue
+        name = unicodedata.name(ch, "")
+        for prefix in _SCRIPT_PREFIXES:
+            if name.startswith(prefix):
+                found.add(prefix)
+                break
+    return frozenset(found)
+
+
+@lru_cache(maxsize=65536)
+def skeleton(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    text = text.translate(_CONFUSABLE).replace("rn", "m").replace("vv", "w")
+    return text.replace("-", "").replace("_", "")
+
+
+def edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Optimal-string-alignment distance (substitution, insertion, deletion, adjacent swap),
+    computed in a band of width 2*limit+1; returns limit + 1 for anything farther than limit."""
+    if a == b:
+        return 0
+    p = 0
+    while p < len(a) and p < len(b) and a[p] == b[p]:
+        p += 1
+    a, b = a[p:], b[p:]
+    while a and b and a[-1] == b[-1]:
+        a, b = a[:-1], b[:-1]
+    la, lb = len(a), len(b)
+    inf = limit + 1
+    if abs(la - lb) > limit:
+        return inf
+    if not la or not lb:
+        return min(max(la, lb), inf)
+    prev2: list[int] = []
+    prev = [j if j <= limit else inf for j in range(lb + 1)]
+    for i in range(1, la + 1):
+        cur = [inf] * (lb + 1)
+        if i <= limit:
+            cur[0] = i
+        row_min = cur[0]
+        ca = a[i - 1]
+        for j in range(max(1, i - limit), min(lb, i + limit) + 1):
+            v = prev[j - 1] + (ca != b[j - 1])
+            if prev[j] + 1 < v:
+                v = prev[j] + 1
+            if cur[j - 1] + 1 < v:
+                v = cur[j - 1] + 1
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == b[j - 1] and prev2[j - 2] + 1 < v:
+                v = prev2[j - 2] + 1
+            cur[j] = v if v < inf else inf
+            if v < row_min:
+                row_min = v
+        if row_min > limit:
+            return inf
+        prev2, prev = prev, cur
+    return min(prev[lb], inf)
+
+
+@dataclass(frozen=True, slots=True)
+class Lookalike:
+    domain: str  # the recipient's domain (human form)
+    reference: str  # the known domain it resembles
+    reason: str  # homoglyph / typo / suffix / separator
+    distance: int
+    confidence: float
+    mixed_scripts: bool
+    idn: bool
+
+
+class LookalikeIndex:
+    """Known domains prepared once; `find(domain)` compares only against plausible references."""
+
+    def __init__(self, references: tuple[str, ...] | list[str]) -> None:
+        self.refs = [domain_info(r) for r in dict.fromkeys(references) if r]
+        self.known = {r.registrable for r in self.refs} | FREE_MAIL_DOMAINS
+        self.by_suffix: dict[str, list[DomainInfo]] = {}
+        self.by_label: dict[str, list[DomainInfo]] = {}
+        for ref in self.refs:
+            parts = ref.suffix.split(".")
+            for i in range(1, len(parts) + 1):  # co.jp is also reachable from "co" (a dropped .jp)
+                self.by_suffix.setdefault(".".join(parts[:i]), []).append(ref)
+            self.by_label.setdefault(ref.label, []).append(ref)
+
+    def find(self, domain: str) -> Lookalike | None:
+        """The known domain this one imitates, if any. Known domains themselves never match."""
+        info = domain_info(domain)
+        if info.registrable in self.known:
+            return None
+        best: Lookalike | None = None
+        candidates = self.by_suffix.get(info.suffix, []) + self.by_label.get(info.label, [])
+        for ref in dict.fromkeys(candidates) if len(candidates) > 1 else candidates:
+            if not info.is_idn and abs(len(info.label) - len(ref.label)) > 2:
+                continue
+            hit = _compare(info, ref)
+            if hit and (best is None or hit.confidence > best.confidence):
+                best = hit
+        return best
+
+
+def find_lookalike(domain: str, references: tuple[str, ...]) -> Lookalike | None:
+    return LookalikeIndex(references).find(domain)
+
+
+def _compare(info: DomainInfo, ref: DomainInfo) -> Lookalike | None:
+    a, b = info.label, ref.label
+    if not a or not b:
+        return None
+
+    def hit(reason: str, distance: int, confidence: float) -> Lookalike:
+        if info.mixed_scripts or info.bad_punycode:
+            confidence = min(0.98, confidence + 0.1)
+        return Lookalike(info.unicode, ref.unicode, reason, distance, confidence, info.mixed_scripts, info.is_idn)
+
+    same_suffix = info.suffix == ref.suffix
+    if a == b:
+        if ref.suffix.startswith(info.suffix + ".") or edit_distance(info.suffix, ref.suffix, 1) <= 1:
+            return hit("suffix", 1, 0.8)  # example.co (missing .jp), example.co.jo
+        return None
+    if a.replace("-", "").replace(".", "") == b.replace("-", "").replace(".", "") and same_suffix:
+        return hit("separator", 1, 0.75)
+    ska, skb = skeleton(a), skeleton(b)
+    if ska == skb and same_suffix:
+        return hit("homoglyph", edit_distance(a, b, 3), 0.92 if info.is_idn else 0.85)
+    if not same_suffix and not ref.suffix.startswith(info.suffix + "."):
+        return None
+    short = min(len(a), len(b))
+    if abs(len(a) - len(b)) > 2 and not info.is_idn:
+        return None
+    if len(set(a) ^ set(b)) > 4 and not info.is_idn:  # each edit changes the letter set by at most 2
+        return None
+    d = edit_distance(a, b, 2)
+    if d == 1 and short >= 4:
+        return hit("typo", 1, 0.85 if short >= 6 else 0.7)
+    if d == 2 and short >= 8:
+        return hit("typo", 2, 0.6)
+    if info.is_idn and edit_distance(ska, skb, 1) <= 1 and short >= 4:
+        return hit("homoglyph", d, 0.8)
+    return None

@@ -1,0 +1,87 @@
+"""Detection vocabulary, kept as data in one place (house rule 5).
+
+Keywords are matched after NFKC normalisation and case folding, against attachment names,
+table column headers and (for content markers) the body. Sources: the data categories of the
+incident record (issue 2) and the APPI categories of sensitive data (DOMAIN.md section 3).
+"""
+
+from __future__ import annotations
+
+# data item -> keywords in file names and column headers
+DATA_ITEM_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "name": ("氏名", "名前", "お名前", "フリガナ", "ふりがな", "宛名", "名簿", "住所録", "fullname", "full name",
+             "first name", "last name", "firstname", "lastname", "roster", "name"),
+    "email_address": ("メールアドレス", "メアド", "e-mail", "email", "mail address", "アドレス帳"),
+    "postal_address": ("住所", "所在地", "郵便番号", "〒", "postal", "zip", "postcode", "street"),
+    "phone": ("電話", "携帯", "tel", "phone", "mobile", "fax"),
+    "birth_date": ("生年月日", "誕生日", "birth", "dob", "birthday"),
+    "gender": ("性別", "gender", "sex"),
+    "employee_id": ("社員番号", "従業員番号", "職員番号", "社員id", "employee id", "employee no", "staff id", "emp no"),
+    "customer_id": ("顧客番号", "顧客id", "顧客コード", "会員番号", "会員id", "契約番号", "証券番号", "customer id",
+                    "customer no", "member id", "membership", "policy no"),
+    "bank_account": ("口座", "振込先", "銀行", "bank", "account no", "account number", "iban"),
+    "credit_card": ("クレジット", "カード番号", "credit card", "card number", "card no", "cvv"),
+    "payment_credentials": ("パスワード", "ログインid", "暗証番号", "password", "passcode", "login id", "pin"),
+    "my_number": ("マイナンバー", "個人番号", "my number", "mynumber"),
+    "medical": ("病歴", "カルテ", "診療", "診断書", "処方", "患者", "病名", "既往", "medical", "patient",
+                "diagnosis", "prescription"),
+    "health_checkup": ("健診", "健康診断", "人間ドック", "ストレスチェック", "health check", "checkup"),
+    "disability": ("障害者", "障がい", "障碍", "disability"),
+    "genome": ("ゲノム", "遺伝子", "genome", "genetic"),
+    "criminal_record": ("前科", "犯罪歴", "criminal record"),
+    "criminal_procedure": ("逮捕", "起訴", "被疑者", "arrest"),
+    "crime_victim": ("犯罪被害", "被害者", "crime victim"),
+    "race": ("人種", "race", "ethnicity"),
+    "creed": ("信条", "宗教", "religion"),
+    "social_status": ("社会的身分", "被差別", "social status"),
+    "confidential_business": ("社外秘", "極秘", "機密", "部外秘", "取扱注意", "見積", "原価", "契約書", "議事録",
+                              "confidential", "secret", "quotation", "estimate", "minutes"),
+}
+
+# a file whose name says it lists people
+PEOPLE_LIST_KEYWORDS: tuple[str, ...] = (
+    "名簿", "顧客", "会員", "一覧", "リスト", "住所録", "個人情報", "患者", "社員", "従業員", "職員", "生徒", "学生",
+    "受験者", "当選者", "参加者", "申込者", "応募者", "利用者", "契約者", "加入者", "保護者",
+    "list", "customers", "members", "roster", "contacts", "addresses", "patients", "employees", "students",
+    "participants", "applicants", "attendees", "subscribers", "users",
+)
+
+# body text that should never have left the organisation
+INTERNAL_MARKERS: tuple[str, ...] = (
+    "社外秘", "部外秘", "社内限り", "社内用", "社内のみ", "内部用", "取扱注意", "転送禁止", "社内メモ", "【社内】",
+    "confidential", "internal only", "internal use only", "do not forward", "not for distribution",
+)
+
+# recipient local parts and display names that look like a mailing list or group
+LIST_LOCAL_PATTERN = (
+    r"^(all|everyone|everybody|allstaff|all[-_.].+|.+[-_.]all|staff|members?|employees|ml|.+[-_.]ml|ml[-_.].+|"
+    r"list|.+[-_.]list|list[-_.].+|.+[-_.]group|group[-_.].+|grp[-_.].+|.+[-_.]grp|.+[-_.]team|team[-_.].+|"
+    r"dl[-_.].+|.+[-_.]dl|zenin|zensha|shain|syain|announce|.+[-_.]announce|.+[-_.]users)$"
+)
+LIST_NAME_KEYWORDS: tuple[str, ...] = (
+    "メーリングリスト", "全員", "全社員", "全社", "全職員", "各位", "一同", "ml", "mailing list", "distribution list",
+    "all staff", "everyone",
+)
+
+# labels shown to users for each data item
+DATA_ITEM_LABELS: dict[str, tuple[str, str]] = {
+    "name": ("氏名", "name"), "email_address": ("メールアドレス", "email address"),
+    "postal_address": ("住所", "postal address"), "phone": ("電話番号", "phone number"),
+    "birth_date": ("生年月日", "date of birth"), "gender": ("性別", "gender"),
+    "employee_id": ("社員番号", "employee ID"), "customer_id": ("顧客番号", "customer ID"),
+    "bank_account": ("口座情報", "bank account"), "credit_card": ("クレジットカード番号", "credit card number"),
+    "payment_credentials": ("ID・パスワード", "login credentials"), "my_number": ("マイナンバー", "My Number"),
+    "medical": ("病歴・診療情報", "medical information"), "health_checkup": ("健康診断結果", "health check results"),
+    "disability": ("障害に関する情報", "disability"), "genome": ("ゲノム情報", "genome data"),
+    "criminal_record": ("犯罪の経歴", "criminal record"), "criminal_procedure": ("刑事手続", "criminal procedure"),
+    "crime_victim": ("犯罪被害の事実", "crime victim"), "race": ("人種", "race"), "creed": ("信条", "creed"),
+    "social_status": ("社会的身分", "social status"), "confidential_business": ("社外秘の業務情報", "confidential business data"),
+}
+
+
+def label_ja(item: str) -> str:
+    return DATA_ITEM_LABELS.get(item, (item, item))[0]
+
+
+def label_en(item: str) -> str:
+    return DATA_ITEM_LABELS.get(item, (item, item))[1]
