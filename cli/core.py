@@ -1,0 +1,162 @@
+"""Operator commands (db, users, tokens, serve) and the audit check."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli.common import JsonOut, console, operator_session, print_json, print_result
+from incidents import migrations
+from incidents.audit import service as audit
+from incidents.config import get_settings
+from incidents.people import service as people
+
+db_app = typer.Typer(help="Database: migrate and inspect.", no_args_is_help=True)
+users_app = typer.Typer(help="Users (operator command: no --as needed).", no_args_is_help=True)
+tokens_app = typer.Typer(help="API tokens for scripts (stored hashed, revocable).", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] = "heads"):
+    """Create or migrate the database to the latest schema."""
+    migrations.upgrade(revision=revision)
+    console.print(f"database migrated: {get_settings().database_url.split('@')[-1]}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision, e.g. base")]):
+    """Migrate down to REVISION (base removes every table)."""
+    migrations.downgrade(revision=revision)
+    console.print(f"database downgraded to {revision}")
+
+
+@db_app.command("status")
+def db_status(as_json: JsonOut = False):
+    """Show whether the database is up to date."""
+    missing = sorted(migrations.pending())
+    result = {"up_to_date": not missing, "pending": missing}
+    print_json(result) if as_json else console.print("up to date" if not missing else f"pending: {', '.join(missing)}")
+
+
+@db_app.command("seed-demo")
+def db_seed_demo():
+    """Create demo users (password: demo-password) for trying the service."""
+    from incidents.demo import seed_demo
+
+    with operator_session() as session:
+        created = seed_demo(session)
+    for email in created:
+        console.print(f"demo user {email} / demo-password")
+    if not created:
+        console.print("demo users already exist")
+
+
+@users_app.command("add")
+def users_add(
+    email: Annotated[str, typer.Argument(help="Email address (the login)")],
+    name: Annotated[str, typer.Option("--name", help="Display name")],
+    role: Annotated[str, typer.Option("--role", help="employee | manager | officer | admin (comma-separate to combine)")],
+    department: Annotated[str, typer.Option("--department", help="Department name (created if new)")],
+    manager: Annotated[str | None, typer.Option("--manager", help="The manager's email")] = None,
+    password: Annotated[str | None, typer.Option("--password", help="Web login password (or set it later)")] = None,
+    locale: Annotated[str, typer.Option("--locale", help="ja | en")] = "ja",
+    as_json: JsonOut = False,
+):
+    """Add a user."""
+    with operator_session() as session:
+        user = people.add_user(session, actor=None, email=email, display_name=name, roles=role,
+                               department_name=department, manager_email=manager, password=password, locale=locale)
+        public = people.to_public(session, user)
+    print_json(public) if as_json else console.print(f"user {public.email} added (id {public.id})")
+
+
+@users_app.command("list")
+def users_list(as_json: JsonOut = False):
+    """List users."""
+    with operator_session() as session:
+        users = people.list_users(session, actor=None)
+    print_result(users, as_json, columns=["id", "email", "display_name", "department", "role", "manager", "locale"])
+
+
+@users_app.command("passwd")
+def users_passwd(email: str, password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)]):
+    """Set a user's web password."""
+    with operator_session() as session:
+        people.set_password(session, actor=None, email=email, password=password)
+    console.print(f"password set for {email}")
+
+
+@tokens_app.command("create")
+def tokens_create(
+    email: Annotated[str, typer.Argument(help="The user the token acts as")],
+    name: Annotated[str, typer.Option("--name")] = "script",
+    as_json: JsonOut = False,
+):
+    """Create an API token; it is shown once."""
+    with operator_session() as session:
+        token, row = people.create_token(session, actor=None, email=email, name=name)
+        out = {"id": row.id, "user": email, "name": row.name, "token": token}
+    if as_json:
+        print_json(out)
+    else:
+        console.print(f"token {row.id} for {email} (shown once):")
+        print(token)
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(token_id: Annotated[int, typer.Argument(help="Token id (see tokens list)")]):
+    """Revoke an API token."""
+    with operator_session() as session:
+        people.revoke_token(session, actor=None, token_id=token_id)
+    console.print(f"token {token_id} revoked")
+
+
+@tokens_app.command("list")
+def tokens_list(as_json: JsonOut = False):
+    """List API tokens (never their secret)."""
+    with operator_session() as session:
+        rows = people.list_tokens(session, actor=None)
+    print_result(rows, as_json, columns=["id", "user", "name", "prefix", "created_at", "revoked_at"])
+
+
+@audit_app.command("verify")
+def audit_verify(as_json: JsonOut = False):
+    """Check the hash chain; exit 1 and name the first event that was edited, removed or reordered."""
+    with operator_session() as session:
+        result = audit.verify(session)
+    if as_json:
+        print_json(result)
+    elif result.ok:
+        console.print(f"audit trail intact: {result.checked} events")
+    if not result.ok:
+        from cli.common import err_console
+
+        err_console.print(f"error: audit event seq {result.first_bad_seq} (id {result.first_bad_id}): {result.problem}",
+                          markup=False, soft_wrap=True)
+        raise typer.Exit(1)
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8000,
+    demo: Annotated[bool, typer.Option("--demo", help="Create demo users first")] = False,
+    reload: Annotated[bool, typer.Option("--reload", hidden=True)] = False,
+):
+    """Run the web service (API at /api/v1, docs at /docs)."""
+    import uvicorn
+
+    migrations.ensure_migrated()
+    if demo:
+        db_seed_demo()
+    uvicorn.run("incidents.app:create_app", factory=True, host=host, port=port, reload=reload,
+                proxy_headers=True, log_level="info")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db_app, name="db")
+    app.add_typer(users_app, name="users")
+    app.add_typer(tokens_app, name="tokens")
+    app.add_typer(audit_app, name="audit")
+    app.command("serve")(serve)

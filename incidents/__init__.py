@@ -1,0 +1,3 @@
+"""incidents: record and respond to email misdelivery incidents."""
+
+__version__ = "0.1.0"

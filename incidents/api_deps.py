@@ -1,0 +1,67 @@
+"""FastAPI dependencies: the session, the acting user (API token or web session), CSRF."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from incidents.db import SessionDep, get_session
+from incidents.errors import Forbidden, Unauthorized
+from incidents.people import service as people
+from incidents.people.models import User
+
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+def _session_user(request: Request, session: Session) -> User | None:
+    user_id = request.session.get("uid")
+    if not user_id:
+        return None
+    user = session.get(User, user_id)
+    if user is None or not user.active or request.session.get("pwv") != (user.password_hash or "")[-16:]:
+        request.session.clear()
+        return None
+    return user
+
+
+def optional_user(request: Request, session: SessionDep) -> User | None:
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        user = people.user_for_token(session, auth[7:].strip())
+        request.state.auth = "token"
+    else:
+        user = _session_user(request, session)
+        request.state.auth = "session"
+        # A browser session calling the API must prove the call came from our pages (forms check
+        # their own hidden field in incidents.web.verify_csrf).
+        if (user is not None and request.method not in ("GET", "HEAD", "OPTIONS")
+                and request.url.path.startswith("/api/")):
+            sent = request.headers.get(CSRF_HEADER, "")
+            if not secrets.compare_digest(sent, request.session.get("csrf", "")):
+                raise Forbidden("missing or wrong CSRF token", code="csrf")
+    request.state.user = user
+    return user
+
+
+def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    if user is None:
+        raise Unauthorized("log in, or send an API token as 'Authorization: Bearer …'")
+    return user
+
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+__all__ = ["SessionDep", "CurrentUser", "OptionalUser", "get_session", "csrf_token"]

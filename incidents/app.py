@@ -1,0 +1,162 @@
+"""The FastAPI application: routers of every domain, one error handler, security headers, limits."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from incidents import __version__, plugins
+from incidents.config import get_settings
+from incidents.errors import DomainError
+from incidents.migrations import ensure_migrated
+from incidents.web import LoginRequired
+
+log = logging.getLogger("incidents")
+STATIC = Path(__file__).parent / "static"
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        loc = ".".join(str(x) for x in err.get("loc", ()) if x != "body")
+        msg = err.get("msg", "invalid")
+        if err.get("type") == "json_invalid":
+            return "the request body is not valid JSON"
+        parts.append(f"{loc}: {msg}" if loc else msg)
+    more = len(exc.errors()) - 5
+    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
+
+
+class BodyLimit:
+    """Refuse bodies over the limit (413) before they are read into memory, whatever Content-Length says."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        settings = get_settings()
+        headers = dict(scope.get("headers") or [])
+        multipart = headers.get(b"content-type", b"").startswith(b"multipart/")
+        limit = settings.max_upload_bytes + 1_000_000 if multipart else settings.max_request_bytes
+        declared = headers.get(b"content-length")
+        too_big = JSONResponse(status_code=413, content={
+            "error": "too_large", "detail": f"the request body is larger than {limit // (1024 * 1024)} MiB"})
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            return await too_big(scope, receive, send)
+        seen = 0
+
+        async def limited_receive():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise _TooBig()
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except _TooBig:
+            await too_big(scope, receive, send)
+
+
+class _TooBig(Exception):
+    pass
+
+
+class SecurityHeaders:
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {k.lower() for k, _ in headers}
+                extra = {
+                    b"x-content-type-options": b"nosniff",
+                    b"referrer-policy": b"same-origin",
+                    b"x-frame-options": b"DENY",
+                    b"content-security-policy": CSP.encode(),
+                }
+                if scope["path"].startswith("/docs") or scope["path"].startswith("/redoc"):
+                    extra.pop(b"content-security-policy")  # Swagger UI's own inline script
+                headers += [(k, v) for k, v in extra.items() if k not in names]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(*, check_migrations: bool = True) -> FastAPI:
+    settings = get_settings()
+    plugins.load()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        if check_migrations:
+            ensure_migrated()
+        yield
+
+    app = FastAPI(title="incidents", version=__version__, lifespan=lifespan, docs_url="/docs",
+                  openapi_url="/api/v1/openapi.json", description="Email misdelivery incident response.")
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError):
+        if isinstance(exc, LoginRequired) and _wants_html(request):
+            return RedirectResponse(f"/login?next={quote(str(exc.detail))}", status_code=303)
+        if _wants_html(request) and exc.status_code in (403, 404):
+            from incidents.web import render
+
+            return render(request, "pages/error.html", {"error": exc}, status_code=exc.status_code)
+        return JSONResponse(status_code=exc.status_code, content={"error": exc.code, "detail": exc.detail})
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError):
+        code = "malformed_json" if any(e.get("type") == "json_invalid" for e in exc.errors()) else "invalid_input"
+        status = 400 if code == "malformed_json" else 422
+        return JSONResponse(status_code=status, content={"error": code, "detail": _validation_message(exc)})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException):
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return JSONResponse(status_code=exc.status_code, content={"error": code, "detail": str(exc.detail)},
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: Request, exc: Exception):
+        log.exception("unexpected error", exc_info=exc)
+        return JSONResponse(status_code=500, content={"error": "internal", "detail": "an unexpected error occurred"})
+
+    for module in plugins.modules("api"):
+        app.include_router(module.router, prefix="/api/v1")
+    for module in plugins.modules("pages"):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+
+    app.add_middleware(SessionMiddleware, secret_key=settings.resolved_secret_key(), session_cookie="incidents_session",
+                       max_age=settings.session_max_age_s, same_site="lax", https_only=settings.cookie_secure)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit)
+    return app

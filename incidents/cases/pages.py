@@ -1,0 +1,124 @@
+"""Pages of the incident record: my incidents, report form, the incident page. Thin: services do the work."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.utils import parseaddr
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+
+from incidents.api_deps import SessionDep
+from incidents.audit import service as audit
+from incidents.cases import labels, service
+from incidents.cases.queries import IncidentFilter
+from incidents.cases.schemas import IncidentCreate
+from incidents.config import get_settings
+from incidents.i18n import gettext as _
+from incidents.people.access import can_manage, managed_department_ids
+from incidents.web import CsrfChecked, PageUser, incident_sections, render
+
+router = APIRouter(include_in_schema=False)
+RECIPIENTS_PER_PAGE = 50
+
+
+def _label_context() -> dict:
+    return {"labels": labels, "mistake_options": labels.options(labels.MISTAKE_TYPES),
+            "discovery_options": labels.options(labels.DISCOVERY_METHODS),
+            "data_item_options": labels.options(labels.DATA_ITEMS),
+            "protection_options": labels.options(labels.PROTECTION)}
+
+
+@router.get("/")
+def home(request: Request, session: SessionDep, user: PageUser, status: str | None = "open", page: int = 1,
+         q: str | None = None):
+    if user.admin_only:
+        return render(request, "pages/admin_home.html", {})
+    f = IncidentFilter(status=status or None, q=q or None)
+    result = service.list_incidents(session, actor=user, filters=f, page=page, per_page=25)
+    scope = "all" if user.is_officer else ("department" if managed_department_ids(session, user) else "mine")
+    return render(request, "pages/home.html", {"result": result, "status": status or "", "q": q or "",
+                                                "scope": scope, **_label_context()})
+
+
+def _local_input(value: str) -> datetime | str:
+    if not value:
+        return value
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return moment if moment.tzinfo else moment.replace(tzinfo=get_settings().tz)
+
+
+def _recipient_lines(text: str, kind: str) -> list[dict]:
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        parts = [p.strip() for p in line.split(",")]
+        name, address = parseaddr(parts[0]) if "<" in parts[0] else ("", parts[0])
+        out.append({"address": address or parts[0], "name": name or (parts[1] if len(parts) > 1 else None) or None,
+                    "organization": (parts[2] if len(parts) > 2 else None) or None, "field": "to", "kind": kind})
+    return out
+
+
+def _form_to_payload(form) -> dict:
+    return {
+        "title": form.get("title", ""),
+        "mistake_type": form.get("mistake_type", ""),
+        "discovery_method": form.get("discovery_method", ""),
+        "sent_at": _local_input(form.get("sent_at", "")),
+        "discovered_at": _local_input(form.get("discovered_at", "")),
+        "message": {"subject": form.get("subject", ""), "sender": form.get("sender") or None,
+                    "summary": form.get("summary", "")},
+        "recipients": _recipient_lines(form.get("unintended", ""), "unintended")
+        + _recipient_lines(form.get("intended", ""), "intended"),
+        "data_items": form.getlist("data_items"),
+        "affected_persons": form.get("affected_persons") or 0,
+        "protection": form.get("protection") or "none",
+        "key_exposed": form.get("key_exposed") == "on",
+        "improper_purpose": form.get("improper_purpose") == "on",
+        "jurisdictions": ["jp", "eu"] if form.get("eu") == "on" else ["jp"],
+    }
+
+
+@router.get("/incidents/new")
+def report_form(request: Request, user: PageUser):
+    now = datetime.now(get_settings().tz).strftime("%Y-%m-%dT%H:%M")
+    return render(request, "pages/report.html", {"form": {"sender": user.email, "sent_at": now, "discovered_at": now},
+                                                  "errors": [], **_label_context()})
+
+
+@router.post("/incidents/new", dependencies=[CsrfChecked])
+async def report_submit(request: Request, session: SessionDep, user: PageUser):
+    form = await request.form()
+    try:
+        data = IncidentCreate.model_validate(_form_to_payload(form))
+    except ValidationError as exc:
+        errors = [f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        values = {k: form.get(k) for k in form.keys()}
+        values["data_items"] = form.getlist("data_items")
+        return render(request, "pages/report.html", {"form": values, "errors": errors, **_label_context()},
+                      status_code=422)
+    incident = service.report(session, actor=user, data=data)
+    return RedirectResponse(f"/incidents/{incident.id}?reported=1", status_code=303)
+
+
+@router.get("/incidents/{incident_id}")
+def incident_page(request: Request, session: SessionDep, user: PageUser, incident_id: int, rpage: int = 1):
+    incident = service.get(session, actor=user, incident_id=incident_id)
+    public = service.to_public(session, incident, with_recipients=False)
+    recipients = service.list_recipients(session, actor=user, incident_id=incident_id, page=rpage,
+                                         per_page=RECIPIENTS_PER_PAGE)
+    events = audit.timeline(session, incident_id=incident_id)
+    return render(request, "pages/incident.html", {
+        "incident": public, "recipients": recipients, "events": events,
+        "can_manage": can_manage(session, user, incident), "reported": request.query_params.get("reported"),
+        "sections": incident_sections(session=session, user=user, incident=incident), **_label_context(),
+    })
+
+
+__all__ = ["router", "_"]

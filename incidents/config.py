@@ -1,0 +1,68 @@
+"""One Settings object, read from INCIDENTS_* environment variables (and a .env file if present)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="INCIDENTS_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///./var/incidents.db"
+    data_dir: Path = Path("./var")
+    timezone: str = "Asia/Tokyo"
+    default_locale: str = "ja"
+    secret_key: str = ""
+    cookie_secure: bool = False  # set true behind HTTPS
+    session_max_age_s: int = 12 * 3600
+
+    # Limits on what one request may carry
+    max_request_bytes: int = 16 * 1024 * 1024
+    max_upload_bytes: int = 25 * 1024 * 1024
+    max_recipients_per_request: int = 100_000
+    max_page_size: int = 500
+
+    # Organisation (letterhead, notifications)
+    org_name: str = "株式会社サンプル"
+    org_name_en: str = "Sample Co., Ltd."
+    base_url: str = "http://127.0.0.1:8000"
+
+    # Password hashing cost (argon2id); lowered only by the test suite
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+
+    # Mail (notifications)
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    smtp_username: str = ""
+    smtp_password: str = ""
+    mail_from: str = "incidents@localhost"
+    webhook_urls: list[str] = Field(default_factory=list)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def resolved_secret_key(self) -> str:
+        """The configured secret, or one generated once and kept in the data directory (never in the repo)."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

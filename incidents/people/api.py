@@ -1,0 +1,77 @@
+"""Users and API tokens over HTTP."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from incidents.api_deps import CurrentUser, SessionDep
+from incidents.people import service
+from incidents.people.models import TokenPublic, UserPublic
+
+router = APIRouter(tags=["people"])
+
+
+class UserCreate(BaseModel):
+    email: str
+    display_name: str = Field(min_length=1, max_length=200)
+    role: str | list[str] = "employee"
+    department: str = Field(min_length=1, max_length=200)
+    manager: str | None = None
+    password: str | None = Field(default=None, min_length=8, max_length=200)
+    locale: str = "ja"
+
+
+class TokenCreate(BaseModel):
+    name: str = Field(default="token", max_length=200)
+    user: str | None = None  # an admin may create one for another user
+
+
+class TokenCreated(TokenPublic):
+    token: str
+
+
+class LocaleIn(BaseModel):
+    locale: str
+
+
+@router.get("/me", response_model=UserPublic)
+def me(session: SessionDep, user: CurrentUser):
+    return service.to_public(session, user)
+
+
+@router.put("/me/locale", response_model=UserPublic)
+def set_my_locale(body: LocaleIn, session: SessionDep, user: CurrentUser):
+    service.set_locale(session, actor=user, locale=body.locale)
+    return service.to_public(session, user)
+
+
+@router.get("/users", response_model=list[UserPublic])
+def list_users(session: SessionDep, user: CurrentUser):
+    return service.list_users(session, actor=user)
+
+
+@router.post("/users", response_model=UserPublic, status_code=201)
+def add_user(body: UserCreate, session: SessionDep, user: CurrentUser):
+    created = service.add_user(session, actor=user, email=body.email, display_name=body.display_name,
+                               roles=body.role, department_name=body.department, manager_email=body.manager,
+                               password=body.password, locale=body.locale)
+    return service.to_public(session, created)
+
+
+@router.get("/tokens", response_model=list[TokenPublic])
+def list_tokens(session: SessionDep, user: CurrentUser):
+    return service.list_tokens(session, actor=user)
+
+
+@router.post("/tokens", response_model=TokenCreated, status_code=201)
+def create_token(body: TokenCreate, session: SessionDep, user: CurrentUser):
+    token, row = service.create_token(session, actor=user, email=body.user or user.email, name=body.name)
+    owner = service.user_by_email(session, body.user or user.email)
+    return TokenCreated(id=row.id, name=row.name, prefix=row.prefix, user=owner.email, created_at=row.created_at,
+                        revoked_at=None, last_used_at=None, token=token)
+
+
+@router.delete("/tokens/{token_id}", status_code=204)
+def revoke_token(token_id: int, session: SessionDep, user: CurrentUser):
+    service.revoke_token(session, actor=user, token_id=token_id)
