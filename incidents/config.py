@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -46,6 +47,34 @@ class Settings(BaseSettings):
     smtp_password: str = ""
     mail_from: str = "incidents@localhost"
     webhook_urls: list[str] = Field(default_factory=list)
+
+    # Response (issue 3): step durations counted from discovery (ISO 8601 like PT2H or P3D, or seconds);
+    # None = the default in incidents/response/playbook_rules.py (rules as data, with their sources)
+    response_due_first_report: timedelta | None = None
+    response_due_decision: timedelta | None = None
+    response_due_containment: timedelta | None = None
+    response_due_deletion: timedelta | None = None
+    response_due_apology: timedelta | None = None
+    response_due_assessment: timedelta | None = None
+    response_due_preliminary_report_target: timedelta | None = None
+    response_due_preliminary_report_limit: timedelta | None = None
+    response_due_final_report: timedelta | None = None
+    response_due_final_report_improper_purpose: timedelta | None = None
+    response_due_notify_individuals: timedelta | None = None
+    response_due_gdpr_authority: timedelta | None = None
+    response_due_gdpr_individuals: timedelta | None = None
+    response_due_public_announcement: timedelta | None = None
+    response_due_root_cause: timedelta | None = None
+    response_due_countermeasures: timedelta | None = None
+    response_due_nearmiss: timedelta | None = None
+    response_reminders_before: list[timedelta] | None = None  # default 24 h and 1 h before the due time
+    response_escalate_officers_after: timedelta | None = None  # default 24 h after the due time
+    response_public_announcement_threshold: int | None = None  # default: more than 1,000 people
+    # The scheduler process (`incidents scheduler`) and the delivery outbox
+    scheduler_interval_seconds: float = 30.0
+    notify_lease_seconds: float = 300.0  # a claimed delivery is retried by another process after this
+    notify_retry_base_seconds: float = 30.0
+    notify_max_attempts: int = 8
 
     @property
     def tz(self) -> ZoneInfo:
