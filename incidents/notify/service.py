@@ -49,23 +49,17 @@ def _notice_dict(notice: Notice) -> dict[str, Any]:
     return d
 
 
-def enqueue(
-    session: Session,
+def rows_for(
     *,
     users: Iterable[Any],
     notice_for: Callable[[Any], Notice],
     key: str,
-    incident_id: int | None = None,
-    webhook_notice: Notice | None = None,
-    settings: Any = None,
-    now: datetime | None = None,
-) -> int:
-    """Queue a notification for each user (in-app + mail) and the webhooks; returns rows queued."""
-    if settings is None:
-        from incidents.config import get_settings
-
-        settings = get_settings()
-    now = now or utcnow()
+    incident_id: int | None,
+    webhook_notice: Notice | None,
+    settings: Any,
+    now: datetime,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The in-app rows and the delivery rows of one notification (not yet inserted)."""
     mail_on = bool(settings.smtp_host)
     inapp, deliveries = [], []
     seen: set[int] = set()
@@ -92,9 +86,36 @@ def enqueue(
                 body=webhook_notice.text, payload=_notice_dict(webhook_notice), status=DeliveryStatus.pending,
                 attempts=0, next_attempt_at=now, last_error="", created_at=now,
             ))
-    insert_ignore(session, InAppNotification, inapp)
-    insert_ignore(session, Delivery, deliveries)
+    return inapp, deliveries
+
+
+def insert_rows(session: Session, inapp: list[dict[str, Any]], deliveries: list[dict[str, Any]], chunk: int = 500) -> None:
+    for i in range(0, len(inapp), chunk):
+        insert_ignore(session, InAppNotification, inapp[i:i + chunk])
+    for i in range(0, len(deliveries), chunk):
+        insert_ignore(session, Delivery, deliveries[i:i + chunk])
     session.flush()
+
+
+def enqueue(
+    session: Session,
+    *,
+    users: Iterable[Any],
+    notice_for: Callable[[Any], Notice],
+    key: str,
+    incident_id: int | None = None,
+    webhook_notice: Notice | None = None,
+    settings: Any = None,
+    now: datetime | None = None,
+) -> int:
+    """Queue a notification for each user (in-app + mail) and the webhooks; returns rows queued."""
+    if settings is None:
+        from incidents.config import get_settings
+
+        settings = get_settings()
+    inapp, deliveries = rows_for(users=users, notice_for=notice_for, key=key, incident_id=incident_id,
+                                 webhook_notice=webhook_notice, settings=settings, now=now or utcnow())
+    insert_rows(session, inapp, deliveries)
     return len(inapp) + len(deliveries)
 
 

@@ -1,0 +1,212 @@
+"""Response commands: steps, step done/waive, decide, deletion, apology, assess, overdue, calendar,
+notifications. Thin wrappers over incidents.response / incidents.notify services."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.common import AsUser, JsonOut, command_session, console, fail, print_json, print_result, table
+from incidents.config import get_settings
+from incidents.notify import service as notify
+from incidents.response import actions, service
+from incidents.response.ics import calendar_for
+
+IncidentId = Annotated[int, typer.Argument(help="Incident number")]
+StepKey = Annotated[str, typer.Argument(help="Step key, e.g. decision, containment, apology:a@b.example")]
+Recipient = Annotated[str, typer.Option("--recipient", help="Recipient address")]
+Note = Annotated[str, typer.Option("--note", help="A note kept with the step")]
+
+step_app = typer.Typer(help="Complete or waive a step of the playbook.", no_args_is_help=True)
+deletion_app = typer.Typer(help="Deletion requests and written confirmations (削除確認書).", no_args_is_help=True)
+apology_app = typer.Typer(help="Apologies: phone first, then letter or email.", no_args_is_help=True)
+
+
+def _local(dt) -> str:
+    return "" if dt is None else dt.astimezone(get_settings().tz).strftime("%Y-%m-%d %H:%M")
+
+
+def steps(
+    incident_id: IncidentId, as_user: AsUser = None, as_json: JsonOut = False,
+    kind: Annotated[str | None, typer.Option(help="Only this kind, e.g. deletion")] = None,
+    status: Annotated[str | None, typer.Option(help="pending | done | waived | not_applicable")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Include steps that no longer apply")] = False,
+):
+    """The playbook: every step with its role, due time and status."""
+    with command_session(as_user) as (session, actor):
+        rows = service.list_steps(session, actor=actor, incident_id=incident_id, kind=kind, status=status,
+                                  include_not_applicable=all_)
+        out = [service.to_public(s, locale=actor.locale) for s in rows]
+    if as_json:
+        print_json(out)
+        return
+    table(None, ["key", "role", "due", "status", "note"],
+          [[s.key, s.role, _local(s.due_at) + (" !" if s.overdue else ""), s.status, s.note or s.waive_reason]
+           for s in out])
+
+
+@step_app.command("done")
+def step_done(incident_id: IncidentId, key: StepKey, as_user: AsUser = None, note: Note = "",
+              as_json: JsonOut = False):
+    """Mark a step done."""
+    with command_session(as_user) as (session, actor):
+        step = service.to_public(actions.complete_step(session, actor=actor, incident_id=incident_id, key=key, note=note))
+    print_result(step, as_json) if as_json else console.print(f"{step.key}: {step.status}")
+
+
+@step_app.command("waive")
+def step_waive(incident_id: IncidentId, key: StepKey,
+               reason: Annotated[str, typer.Option("--reason", help="Why this step is not needed")],
+               as_user: AsUser = None, as_json: JsonOut = False):
+    """Waive a step, with a reason (managers; officers for the decision and officer steps)."""
+    with command_session(as_user) as (session, actor):
+        step = service.to_public(actions.waive_step(session, actor=actor, incident_id=incident_id, key=key, reason=reason))
+    print_result(step, as_json) if as_json else console.print(f"{step.key}: {step.status} ({step.waive_reason})")
+
+
+def decide(incident_id: IncidentId, note: Annotated[str, typer.Option("--note", help="The decision")],
+           as_user: AsUser = None, as_json: JsonOut = False):
+    """Record the organisation's decision on the response (manager)."""
+    with command_session(as_user) as (session, actor):
+        step = service.to_public(actions.decide(session, actor=actor, incident_id=incident_id, note=note))
+    print_result(step, as_json) if as_json else console.print(f"decision recorded: {step.note}")
+
+
+@deletion_app.command("confirm")
+def deletion_confirm(
+    incident_id: IncidentId, recipient: Recipient,
+    opened: Annotated[str, typer.Option("--opened", help="yes | no | unknown")],
+    as_user: AsUser = None, note: Note = "", as_json: JsonOut = False,
+):
+    """Record a wrong recipient's written confirmation of deletion."""
+    with command_session(as_user) as (session, actor):
+        step = service.to_public(actions.confirm_deletion(session, actor=actor, incident_id=incident_id,
+                                                          address=recipient, opened=opened, note=note))
+    print_result(step, as_json) if as_json else console.print(f"{step.key}: {step.status}, opened={step.opened}")
+
+
+@deletion_app.command("request")
+def deletion_request(
+    incident_id: IncidentId, as_user: AsUser = None,
+    recipient: Annotated[str | None, typer.Option("--recipient", help="One recipient")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Mark every pending request as sent")] = False,
+    note: Note = "",
+):
+    """Record that the deletion request letter was sent (after the decision)."""
+    if bool(recipient) == all_:
+        fail("give either --recipient ADDRESS or --all")
+    with command_session(as_user) as (session, actor):
+        if all_:
+            n = actions.mark_all_sent(session, actor=actor, incident_id=incident_id, kind="deletion").updated
+        else:
+            actions.send_deletion_request(session, actor=actor, incident_id=incident_id, address=recipient, note=note)
+            n = 1
+    console.print(f"{n} deletion request(s) marked sent")
+
+
+@deletion_app.command("import")
+def deletion_import(incident_id: IncidentId, file: Annotated[Path, typer.Argument(help="CSV: address,opened[,confirmed_at,note]")],
+                    as_user: AsUser = None, as_json: JsonOut = False):
+    """Import written confirmations from a CSV file."""
+    if not file.is_file():
+        fail(f"no such file: {file}")
+    with command_session(as_user) as (session, actor):
+        result = actions.import_confirmations(session, actor=actor, incident_id=incident_id,
+                                              csv_text=file.read_text(encoding="utf-8-sig"))
+    if as_json:
+        print_json(result)
+        return
+    console.print(f"{result.updated} confirmation(s) recorded, {result.skipped} line(s) rejected")
+    for e in result.errors:
+        console.print(f"  {e}", markup=False)
+
+
+@apology_app.command("record")
+def apology_record(
+    incident_id: IncidentId, recipient: Recipient,
+    channel: Annotated[str, typer.Option("--channel", help="phone | letter | email")],
+    as_user: AsUser = None, note: Note = "", as_json: JsonOut = False,
+):
+    """Record an apology to one recipient (after the decision)."""
+    with command_session(as_user) as (session, actor):
+        step = service.to_public(actions.record_apology(session, actor=actor, incident_id=incident_id,
+                                                        address=recipient, channel=channel, note=note))
+    print_result(step, as_json) if as_json else console.print(f"{step.key}: {step.status}")
+
+
+@apology_app.command("all")
+def apology_all(incident_id: IncidentId,
+                channel: Annotated[str, typer.Option("--channel", help="letter | email")] = "email",
+                as_user: AsUser = None):
+    """Mark every pending apology as sent in writing (bulk)."""
+    with command_session(as_user) as (session, actor):
+        n = actions.mark_all_sent(session, actor=actor, incident_id=incident_id, kind="apology", channel=channel).updated
+    console.print(f"{n} apolog(ies) marked sent")
+
+
+def assess(incident_id: IncidentId, as_user: AsUser = None, as_json: JsonOut = False):
+    """Show the legal assessment, its grounds with their rules, and its deadlines."""
+    with command_session(as_user) as (session, actor):
+        result = service.get_assessment(session, actor=actor, incident_id=incident_id)
+    if as_json:
+        print_json(result)
+        return
+    a, g, e = result.appi, result.gdpr, result.exposure_estimate_jpy
+    console.print(f"[bold]APPI[/bold] leak={a.leak} reportable={a.reportable} exemption={a.exemption}")
+    for d in a.ground_details:
+        console.print(f"  - {d.ground}: {d.label_en} ({d.rule})", markup=False)
+    if a.reportable:
+        console.print(f"  preliminary report due {_local(a.preliminary_report_due)} "
+                      f"(limit {_local(a.preliminary_report_limit)}), final report due {_local(a.final_report_due)}")
+    console.print(f"[bold]GDPR[/bold] applicable={g.applicable} authority due {_local(g.authority_notification_due) or '-'}")
+    console.print(f"[bold]Exposure[/bold] ¥{e.low:,}–¥{e.high:,}: {e.basis}", markup=False)
+
+
+def overdue(as_user: AsUser = None, as_json: JsonOut = False):
+    """Pending steps past their due time, in the incidents you may see."""
+    with command_session(as_user) as (session, actor):
+        rows = [(service.to_public(s, locale=actor.locale), i.id, i.title)
+                for s, i in service.overdue(session, actor=actor)]
+    if as_json:
+        print_json([{"incident_id": iid, "incident_title": t, **s.model_dump(mode="json")} for s, iid, t in rows])
+        return
+    table(None, ["incident", "key", "role", "due"], [[f"#{iid} {t}", s.key, s.role, _local(s.due_at)] for s, iid, t in rows])
+
+
+def calendar(incident_id: Annotated[int | None, typer.Argument(help="One incident, or all open ones")] = None,
+             output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the .ics here")] = None,
+             as_user: AsUser = None):
+    """An iCalendar (.ics) feed of the open deadlines."""
+    with command_session(as_user) as (session, actor):
+        data = calendar_for(session, actor=actor, incident_id=incident_id)
+    if output:
+        output.write_bytes(data)
+        console.print(f"written to {output}")
+    else:
+        typer.echo(data.decode())
+
+
+def notifications(as_user: AsUser = None, unread: Annotated[bool, typer.Option("--unread")] = False,
+                  mark_read: Annotated[bool, typer.Option("--mark-read")] = False, as_json: JsonOut = False):
+    """Your in-app notifications."""
+    with command_session(as_user) as (session, actor):
+        rows = notify.inbox(session, user_id=actor.id, unread_only=unread)
+        out = [{"id": n.id, "at": n.created_at, "title": n.title, "incident_id": n.incident_id,
+                "read": n.read_at is not None} for n in rows]
+        if mark_read:
+            notify.mark_read(session, user_id=actor.id)
+    print_result(out, as_json, columns=["id", "at", "title", "read"])
+
+
+def register(app: typer.Typer) -> None:
+    app.command("steps")(steps)
+    app.add_typer(step_app, name="step")
+    app.command("decide")(decide)
+    app.add_typer(deletion_app, name="deletion")
+    app.add_typer(apology_app, name="apology")
+    app.command("assess")(assess)
+    app.command("overdue")(overdue)
+    app.command("calendar")(calendar)
+    app.command("notifications")(notifications)
