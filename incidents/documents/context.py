@@ -183,6 +183,7 @@ def incident_view(incident: Any, fmt: Formatter) -> dict[str, Any]:
         "affected_persons": persons,
         "affected_text": format_count(persons, lang=lang),
         "protection": fmt.label(L.PROTECTIONS, _get(incident, "protection", "none")),
+        "protection_code": str(_get(incident, "protection", "none")),
         "key_exposed": bool(_get(incident, "key_exposed", False)),
         "improper_purpose": bool(_get(incident, "improper_purpose", False)),
         "eu": "eu" in jurisdictions,
@@ -243,7 +244,7 @@ def steps_view(steps: Iterable[Any], fmt: Formatter) -> list[dict[str, str]]:
         title = _get(s, "title_en" if fmt.lang == "en" else "title_ja") or _get(s, "title", "")
         out.append({
             "title": str(title),
-            "status": str(_get(s, "status", "")),
+            "status": fmt.label(L.STEP_STATUSES, _get(s, "status", "")),
             "due": fmt.dt(_get(s, "due_at")),
             "done": fmt.dt(_get(s, "done_at") or _get(s, "completed_at")),
             "note": str(_get(s, "note", "") or _get(s, "waived_reason", "") or ""),
@@ -265,13 +266,13 @@ def root_cause_view(rc: Any, fmt: Formatter) -> dict[str, Any] | None:
         return None
     rc = _plain(rc)
     measures = [
-        {"title": str(_get(m, "title", "")), "category": str(_get(m, "category", "")),
+        {"title": str(_get(m, "title", "")), "category": fmt.label(L.FACTOR_CATEGORIES, _get(m, "category", "")),
          "owner": _display_person(_get(m, "owner", "")), "due": fmt.day(_get(m, "due_on") or _get(m, "due_at")),
-         "status": str(_get(m, "status", ""))}
+         "status": fmt.label(L.STEP_STATUSES, _get(m, "status", ""))}
         for m in _get(rc, "countermeasures", []) or []
     ]
     factors = [
-        {"category": str(_get(f, "category", "")), "text": str(_get(f, "text", "") or _get(f, "description", ""))}
+        {"category": fmt.label(L.FACTOR_CATEGORIES, _get(f, "category", "")), "text": str(_get(f, "text", "") or _get(f, "description", ""))}
         for f in _get(rc, "factors", []) or []
     ]
     return {
@@ -310,6 +311,7 @@ def build_context(
         "lang": lang,
         "kind": kind.value,
         "doc_title": info.title(lang),
+        "is_letter": info.letter,
         "issued": fmt.day(issued),
         "org": letterhead_view(letterhead),
         "incident": incident_view(incident, fmt),

@@ -110,3 +110,16 @@ def label(table: Labels, code: str | None, lang: str) -> str:
 def join_labels(table: Labels, codes, lang: str) -> str:
     sep = ", " if lang == "en" else "、"
     return sep.join(label(table, c, lang) for c in codes or ())
+
+STEP_STATUSES: Labels = {
+    "open": ("未了", "open"), "pending": ("未了", "pending"), "in_progress": ("対応中", "in progress"),
+    "done": ("完了", "done"), "completed": ("完了", "done"), "waived": ("省略", "waived"),
+    "planned": ("予定", "planned"), "verified": ("効果確認済", "verified"),
+}
+
+FACTOR_CATEGORIES: Labels = {  # 4M and 4E
+    "Man": ("人（Man）", "Man"), "Machine": ("設備・システム（Machine）", "Machine"),
+    "Media": ("環境・情報（Media）", "Media"), "Management": ("管理（Management）", "Management"),
+    "Education": ("教育", "Education"), "Engineering": ("技術・仕組み", "Engineering"),
+    "Enforcement": ("規程・徹底", "Enforcement"), "Example": ("模範・事例", "Example"),
+}
