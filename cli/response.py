@@ -193,7 +193,7 @@ def notifications(as_user: AsUser = None, unread: Annotated[bool, typer.Option("
     """Your in-app notifications."""
     with command_session(as_user) as (session, actor):
         rows = notify.inbox(session, user_id=actor.id, unread_only=unread)
-        out = [{"id": n.id, "at": n.created_at, "title": n.title, "incident_id": n.incident_id,
+        out = [{"id": n.id, "at": n.created_at.isoformat(), "title": n.title, "incident_id": n.incident_id,
                 "read": n.read_at is not None} for n in rows]
         if mark_read:
             notify.mark_read(session, user_id=actor.id)
