@@ -1,0 +1,1 @@
+"""Near-miss reports: anonymised drafts, publication and the library."""
