@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 from email_validator import EmailNotValidError, validate_email
+
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+# The common case (plain ASCII dot-atom @ host.tld) is checked by this expression; anything else
+# (quoted local parts, internationalised addresses, odd cases) goes to email-validator, the reference.
+_PLAIN = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9-]{{1,59}})")
 
 
 def check_address(value: str) -> str:
     """A syntactically valid mail address (no DNS look-up), returned as given (trimmed)."""
     value = value.strip()
+    if len(value) <= 254 and _PLAIN.fullmatch(value) and len(value.split("@", 1)[0]) <= 64:
+        return value
     try:
         validate_email(value, check_deliverability=False, allow_smtputf8=True)
     except EmailNotValidError as exc:

@@ -142,7 +142,7 @@ def _check_limit(n: int) -> None:
 def _write_attachments(session: Session, incident_id: int, attachments: list) -> None:
     rows = [{"incident_id": incident_id, "position": i, **a.model_dump()} for i, a in enumerate(attachments)]
     if rows:
-        session.execute(insert(Attachment), rows)
+        session.connection().execute(insert(Attachment.__table__), rows)
 
 
 def report(session: Session, *, actor: User, data: IncidentCreate) -> Incident:
@@ -284,8 +284,8 @@ def _insert_recipients(session: Session, incident: Incident, recipients: list[Re
         rows.append({"incident_id": incident.id, "position": start + len(rows), "address": r.address,
                      "name": r.name, "organization": r.organization, "field": r.field, "kind": r.kind,
                      "created_at": now})
-    if rows:
-        session.execute(insert(Recipient), rows)
+    if rows:  # core INSERT (executemany): thousands of rows without building ORM objects
+        session.connection().execute(insert(Recipient.__table__), rows)
     incident.recipients_count += len(rows)
     session.add(incident)
     session.flush()
