@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -15,6 +16,25 @@ from incidents.people.models import User
 
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    id: int
+    email: str
+    display_name: str
+    locale: str
+    role: str
+    is_officer: bool
+    is_manager: bool
+    is_admin: bool
+    admin_only: bool
+
+    @classmethod
+    def of(cls, user: User) -> Viewer:
+        return cls(id=user.id, email=user.email, display_name=user.display_name, locale=user.locale,
+                   role=user.role, is_officer=user.is_officer, is_manager=user.is_manager, is_admin=user.is_admin,
+                   admin_only=user.admin_only)
 
 
 def csrf_token(request: Request) -> str:
@@ -52,6 +72,8 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
             if not secrets.compare_digest(sent, request.session.get("csrf", "")):
                 raise Forbidden("missing or wrong CSRF token", code="csrf")
     request.state.user = user
+    # A plain copy for templates: still readable after the session has closed (e.g. on an error page).
+    request.state.viewer = Viewer.of(user) if user is not None else None
     return user
 
 

@@ -22,15 +22,23 @@ _current: ContextVar[str] = ContextVar("locale", default="ja")
 
 @cache
 def translations(locale: str) -> NullTranslations:
-    po = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
-    if not po.exists():
+    """Every .po file of the locale (one per domain: core.po, response.po, ...), merged."""
+    files = sorted((LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po"))
+    if not files:
         return NullTranslations()
-    with po.open("rb") as fh:
-        catalog = read_po(fh, locale=locale)
-    buf = io.BytesIO()
-    write_mo(buf, catalog)
-    buf.seek(0)
-    return Translations(buf)
+    merged: Translations | None = None
+    for po in files:
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=locale)
+        buf = io.BytesIO()
+        write_mo(buf, catalog)
+        buf.seek(0)
+        part = Translations(buf, domain=po.stem)
+        if merged is None:
+            merged = part
+        else:
+            merged.merge(part)
+    return merged
 
 
 def set_locale(locale: str | None) -> str:

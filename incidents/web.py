@@ -57,7 +57,7 @@ def _env() -> SandboxedEnvironment:
 env = _env()
 
 
-def page_locale(request: Request, user: User | None) -> str:
+def page_locale(request: Request, user) -> str:
     wanted = request.query_params.get("lang") or request.cookies.get("lang")
     if wanted in i18n.LOCALES:
         return i18n.set_locale(wanted)
@@ -65,7 +65,7 @@ def page_locale(request: Request, user: User | None) -> str:
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
-    user = getattr(request.state, "user", None)
+    user = getattr(request.state, "viewer", None)
     locale = page_locale(request, user)
     token = csrf_token(request)
     ctx = {
