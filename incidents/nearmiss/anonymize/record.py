@@ -45,7 +45,8 @@ def variants(value: str, kind: Kind) -> Iterator[KnownValue]:
     for kv in _variants(value, kind):
         # A surname alone may be someone else's: only the full forms share the full value's label.
         full = kv.kind is kind and (kv.value == value or re.sub(r"[\s　]+", "", kv.value) == compact
-                                    or kind in (Kind.email, Kind.file))
+                                    or kind in (Kind.email, Kind.file)
+                                    or (kind is Kind.organization and kv.value == LEGAL_FORM.sub("", value).strip(" ,")))
         yield KnownValue(kv.value, kv.kind, value if full else None)
 
 
