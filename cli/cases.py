@@ -58,10 +58,11 @@ def report(
     as_user: AsUser = None,
     as_json: JsonOut = False,
     lang: Annotated[str | None, typer.Option("--lang", help="ja | en for the guided questions")] = None,
+    guided: Annotated[bool | None, typer.Option("--guided/--no-guided", help="Ask questions (default: in a terminal)")] = None,
 ):
     """Report a mis-sent mail: guided questions in a terminal, or --file for scripts."""
     if file is None:
-        if not sys.stdin.isatty():
+        if not (guided if guided is not None else sys.stdin.isatty()):
             fail("not a terminal: pass --file FILE (or --file - for standard input)")
         from cli.guided import ask_incident
 

@@ -114,3 +114,38 @@ def test_users_and_tokens(cli, client):
     assert client.get("/api/v1/me", headers=h).status_code == 401
     code, out, _ = cli("tokens", "list", "--json")
     assert token["token"] not in out
+
+
+def test_guided_report_in_japanese(cli, make_user):
+    user = make_user(locale="ja")
+    answers = "\n".join([
+        "見積書の誤送信",        # title
+        "1",                     # wrong_recipient
+        "2",                     # recipient_reported
+        "2025-06-20 10:15",      # sent
+        "2025-06-20 11:00",      # discovered
+        "お見積りの件",          # subject
+        "",                      # sender: default
+        "見積書PDFを添付",        # summary
+        "wrong@c-corp.example", "田中", "C社", "to",
+        "",                      # no more wrong recipients
+        "right@d-corp.example", "", "", "to",
+        "",                      # no more intended
+        "1,2,9",                 # name, email_address, bank_account
+        "1",                     # persons
+    ]) + "\n"
+    code, out, err = cli("report", "--guided", "--as", user.email, "--json", input=answers)
+    assert code == 0, err + out
+    record = json.loads(out[out.index("{"):])
+    assert record["title"] == "見積書の誤送信" and record["discovery_method"] == "recipient_reported"
+    assert record["sent_at"] == "2025-06-20T10:15:00+09:00"
+    assert record["data_items"] == ["name", "email_address", "bank_account"]
+    assert [(r["address"], r["kind"]) for r in record["recipients"]] == [
+        ("wrong@c-corp.example", "unintended"), ("right@d-corp.example", "intended")]
+    assert "誤送信の報告を始めます" in out
+
+
+def test_report_without_terminal_or_file_says_what_to_do(cli, make_user):
+    user = make_user()
+    code, _, err = cli("report", "--as", user.email, input="")
+    assert code == 1 and "--file" in err
