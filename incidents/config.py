@@ -34,6 +34,25 @@ class Settings(BaseSettings):
     org_name_en: str = "Sample Co., Ltd."
     base_url: str = "http://127.0.0.1:8000"
 
+    # Documents (issue 4): letterhead, signer, logo, per-organisation template overrides
+    documents_org_department: str = ""
+    documents_org_postal_code: str = ""
+    documents_org_address: str = ""
+    documents_org_address_en: str = ""
+    documents_org_phone: str = ""
+    documents_org_email: str = ""
+    documents_contact_desk: str = ""
+    documents_contact_desk_en: str = ""
+    documents_contact_hours: str = ""
+    documents_signer_name: str = ""
+    documents_signer_name_en: str = ""
+    documents_signer_title: str = ""
+    documents_signer_title_en: str = ""
+    documents_logo: Path | None = None  # an image file; the only file besides ours a document may load
+    documents_template_dir: Path | None = None  # overrides: <dir>/ja/<kind>.html, <dir>/document.css
+    documents_era_dates: bool = False  # 令和7年6月20日 instead of 2025年6月20日
+    documents_workers: int = 2  # worker processes for bulk letters
+
     # Password hashing cost (argon2id); lowered only by the test suite
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
@@ -75,6 +94,15 @@ class Settings(BaseSettings):
     notify_lease_seconds: float = 300.0  # a claimed delivery is retried by another process after this
     notify_retry_base_seconds: float = 30.0
     notify_max_attempts: int = 8
+
+    # Intake (issue 5): reading the sent mail. Domains separated by commas or spaces; more can be kept
+    # in the database (`incidents intake domains add`) and in the address book.
+    intake_own_domains: str = ""
+    intake_partner_domains: str = ""
+    intake_max_bytes: int = 25 * 1024 * 1024
+    intake_max_recipients: int = 50_000
+    intake_max_parts: int = 1_000
+    intake_mass_mail_threshold: int = 10  # visible external addresses that make a mass mail
 
     @property
     def tz(self) -> ZoneInfo:
