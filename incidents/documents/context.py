@@ -247,7 +247,7 @@ def steps_view(steps: Iterable[Any], fmt: Formatter) -> list[dict[str, str]]:
             "status": fmt.label(L.STEP_STATUSES, _get(s, "status", "")),
             "due": fmt.dt(_get(s, "due_at")),
             "done": fmt.dt(_get(s, "done_at") or _get(s, "completed_at")),
-            "note": str(_get(s, "note", "") or _get(s, "waived_reason", "") or ""),
+            "note": str(_get(s, "note", "") or _get(s, "waive_reason", "") or ""),
         })
     return out
 

@@ -114,7 +114,7 @@ def join_labels(table: Labels, codes, lang: str) -> str:
 STEP_STATUSES: Labels = {
     "open": ("未了", "open"), "pending": ("未了", "pending"), "in_progress": ("対応中", "in progress"),
     "done": ("完了", "done"), "completed": ("完了", "done"), "waived": ("省略", "waived"),
-    "planned": ("予定", "planned"), "verified": ("効果確認済", "verified"),
+    "planned": ("予定", "planned"), "not_applicable": ("対象外", "not applicable"), "verified": ("効果確認済", "verified"),
 }
 
 FACTOR_CATEGORIES: Labels = {  # 4M and 4E

@@ -167,10 +167,13 @@ class Renderer:
         return doc
 
     def pdf(self, kind: DocumentKind | str, lang: str, context: dict[str, Any]) -> bytes:
+        return self.pdf_and_pages(kind, lang, context)[0]
+
+    def pdf_and_pages(self, kind: DocumentKind | str, lang: str, context: dict[str, Any]) -> tuple[bytes, int]:
         self._allow_logo(context)
         doc = self.document(kind, lang, context)
         with self.lock:
-            return doc.write_pdf()
+            return doc.write_pdf(), len(doc.pages)
 
     def _allow_logo(self, context: dict[str, Any]) -> None:
         logo = (context.get("org") or {}).get("logo")

@@ -1,0 +1,138 @@
+"""Generated documents and bulk letter jobs.
+
+A document row is immutable: regenerating makes a new version (incident, kind, language,
+recipient, version are unique). The PDF bytes live in their own table so that listing documents
+never reads them. A bulk letter job keeps its progress and where its output is on disk.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel
+from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from incidents.types import UTCDateTime, utcnow
+
+
+class JobStatus(StrEnum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
+class Document(SQLModel, table=True):
+    __tablename__ = "documents"
+    __table_args__ = (
+        UniqueConstraint("incident_id", "kind", "lang", "recipient_address", "version", name="uq_documents_version"),
+        Index("ix_documents_incident_created", "incident_id", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incidents.id", ondelete="CASCADE")
+    kind: str = Field(max_length=40)
+    lang: str = Field(max_length=8)
+    recipient_address: str = Field(default="", max_length=320)  # "" when the document has no single reader
+    version: int = 1
+    title: str = Field(max_length=200)
+    filename: str = Field(max_length=255)
+    sha256: str = Field(max_length=64)
+    size_bytes: int = Field(default=0, sa_type=BigInteger)
+    pages: int = 0
+    step_id: int | None = Field(default=None, foreign_key="response_steps.id", ondelete="SET NULL")
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class DocumentContent(SQLModel, table=True):
+    __tablename__ = "document_contents"
+    document_id: int = Field(foreign_key="documents.id", primary_key=True, ondelete="CASCADE")
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class LetterJob(SQLModel, table=True):
+    __tablename__ = "document_letter_jobs"
+    __table_args__ = (Index("ix_document_letter_jobs_incident", "incident_id", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incidents.id", ondelete="CASCADE")
+    kind: str = Field(max_length=40)
+    audience: str = Field(max_length=20)
+    lang: str = Field(max_length=8)
+    merge: bool = False
+    status: str = Field(default=JobStatus.queued, max_length=12)
+    total: int = 0
+    done: int = 0
+    error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    output_name: str = Field(default="", max_length=255)
+    sha256: str = Field(default="", max_length=64)
+    size_bytes: int = Field(default=0, sa_type=BigInteger)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+# ---- edge models --------------------------------------------------------------------------------
+
+
+class DocumentCreate(BaseModel):
+    kind: str
+    lang: str = "ja"
+    recipient: str | None = None  # the reader's address (letters to one recipient)
+    step_id: int | None = None  # the playbook step this document fulfils
+
+
+class StepLink(BaseModel):
+    step_id: int | None
+
+
+class DocumentPublic(BaseModel):
+    id: int
+    incident_id: int
+    kind: str
+    lang: str
+    recipient: str | None
+    version: int
+    title: str
+    filename: str
+    sha256: str
+    size_bytes: int
+    pages: int
+    step_id: int | None
+    created_by: str | None
+    created_at: datetime
+    download_url: str
+
+
+class PersonIn(BaseModel):
+    address: str = ""
+    name: str | None = None
+    organization: str | None = None
+    postal_address: str | None = None
+
+
+class LettersCreate(BaseModel):
+    to: str  # unintended | intended | affected
+    lang: str = "ja"
+    merge: bool = False
+    persons: list[PersonIn] | None = None  # the people concerned, when the record does not list them
+
+
+class LetterJobPublic(BaseModel):
+    id: int
+    incident_id: int
+    kind: str
+    audience: str
+    lang: str
+    merge: bool
+    status: str
+    total: int
+    done: int
+    error: str
+    output_name: str
+    sha256: str
+    size_bytes: int
+    created_at: datetime
+    finished_at: datetime | None
+    download_url: str | None
