@@ -79,13 +79,9 @@ def renderer():
 
 
 def _decision_done(session: Session, incident_id: int) -> bool:
-    try:
-        from incidents.response.models import Step
-    except ImportError:  # pragma: no cover - the response domain is part of the product
-        return False
-    status = session.execute(select(Step.status).where(
-        Step.incident_id == incident_id, Step.kind == "decision")).scalars().first()
-    return status in ("done", "waived")
+    from incidents.response.actions import decided
+
+    return decided(session, incident_id)
 
 
 def require_may_issue(session: Session, actor: User, incident: Incident, kind: DocumentKind) -> None:
