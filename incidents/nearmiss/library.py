@@ -1,0 +1,123 @@
+"""The library of published near-miss cases: list, full-text search, filters, statistics, feed, digest.
+
+Every active user reads it (that is the point: everyone learns, nobody is named). Withdrawn cases are
+gone from all of it. Search works for Japanese: SQLite FTS5 with the trigram tokenizer, PostgreSQL
+pg_trgm (GIN) on the normalised text; terms shorter than three characters fall back to a LIKE scan.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from datetime import datetime
+
+from sqlalchemy import and_, func, select, text
+from sqlmodel import Session
+
+from incidents.errors import Forbidden, NotFound
+from incidents.nearmiss.models import CaseStatus, NearMissCase
+from incidents.nearmiss.schemas import (CasePage, CasePublic, CaseSummary, FactorCount, LibraryFilter, MonthCount,
+                                        Stats)
+from incidents.nearmiss.service import case_public, normalize
+from incidents.people.models import User
+
+MAX_TERMS = 8
+
+
+def require_reader(actor: User) -> None:
+    if actor is None or not actor.active:
+        raise Forbidden("the near-miss library is for signed-in users")
+
+
+def _like(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _conditions(session: Session, f: LibraryFilter) -> list:
+    conds = [NearMissCase.status == CaseStatus.published]
+    if f.mistake_type:
+        conds.append(NearMissCase.mistake_type == f.mistake_type)
+    if f.factor:
+        conds.append(NearMissCase.factors_text.like(_like(f" {f.factor} "), escape="\\"))
+    if f.four_e:
+        conds.append(NearMissCase.four_e_text.like(_like(f" {f.four_e} "), escape="\\"))
+    if f.period_from:
+        conds.append(NearMissCase.period >= f.period_from)
+    if f.period_to:
+        conds.append(NearMissCase.period <= f.period_to)
+    terms = [t for t in normalize(f.q).split() if t][:MAX_TERMS]
+    if not terms:
+        return conds
+    if session.get_bind().dialect.name == "sqlite":
+        long = [t for t in terms if len(t) >= 3]
+        if long:
+            expr = " AND ".join('"' + t.replace('"', '""') + '"' for t in long)
+            conds.append(text("nearmiss_cases.id IN (SELECT rowid FROM nearmiss_fts WHERE nearmiss_fts MATCH :fts_q)")
+                         .bindparams(fts_q=expr))
+        short = [t for t in terms if len(t) < 3]
+    else:
+        short = terms  # pg_trgm's GIN index serves LIKE '%term%' for terms of three characters or more
+    for t in short:
+        conds.append(NearMissCase.search_text.like(_like(t), escape="\\"))
+    return conds
+
+
+def _excerpt(case: NearMissCase, length: int = 140) -> str:
+    happened = next((s["text"] for s in case.sections if s["key"] == "what_happened"), "")
+    return happened if len(happened) <= length else happened[:length - 1] + "…"
+
+
+def search(session: Session, *, actor: User, filters: LibraryFilter | None = None, page: int = 1,
+           per_page: int = 20) -> CasePage:
+    require_reader(actor)
+    f = filters or LibraryFilter()
+    page, per_page = max(1, page), max(1, min(per_page, 100))
+    where = and_(*_conditions(session, f))
+    total = session.execute(select(func.count()).select_from(NearMissCase).where(where)).scalar_one()
+    rows = session.execute(select(NearMissCase).where(where)
+                           .order_by(NearMissCase.published_at.desc(), NearMissCase.id.desc())
+                           .offset((page - 1) * per_page).limit(per_page)).scalars()
+    items = [CaseSummary(id=c.id, title=c.title, mistake_type=c.mistake_type, period=c.period, factors=c.factors,
+                         four_e=c.four_e, published_at=c.published_at, excerpt=_excerpt(c)) for c in rows]
+    return CasePage(items=items, total=total, page=page, per_page=per_page, pages=max(1, -(-total // per_page)))
+
+
+def get_case(session: Session, *, actor: User, case_id: int) -> CasePublic:
+    require_reader(actor)
+    case = session.get(NearMissCase, case_id)
+    if case is None or case.status != CaseStatus.published:
+        raise NotFound(f"near-miss case {case_id} not found")
+    return case_public(case)
+
+
+def stats(session: Session, *, actor: User, filters: LibraryFilter | None = None, top: int = 10) -> Stats:
+    """Cases per month by type, the most frequent contributing factors, and the median time from
+    discovery to the first report, over the published cases (and the filters, if any)."""
+    require_reader(actor)
+    where = and_(*_conditions(session, filters or LibraryFilter()))
+    per_month = [MonthCount(period=p, mistake_type=m, count=n) for p, m, n in session.execute(
+        select(NearMissCase.period, NearMissCase.mistake_type, func.count()).where(where)
+        .group_by(NearMissCase.period, NearMissCase.mistake_type).order_by(NearMissCase.period))]
+    factors: Counter[str] = Counter()
+    hours: list[float] = []
+    total = 0
+    for fs, h in session.execute(select(NearMissCase.factors, NearMissCase.hours_to_report).where(where)):
+        total += 1
+        factors.update(fs or [])
+        if h is not None:
+            hours.append(h)
+    return Stats(total=total, per_month=per_month,
+                 top_factors=[FactorCount(factor=k, count=v) for k, v in factors.most_common(top)],
+                 median_hours_to_report=round(statistics.median(hours), 2) if hours else None)
+
+
+def feed(session: Session, *, actor: User, since: datetime | None = None, limit: int = 50) -> list[CaseSummary]:
+    """The newest published cases (for the digest, a feed reader or a dashboard)."""
+    require_reader(actor)
+    stmt = select(NearMissCase).where(NearMissCase.status == CaseStatus.published)
+    if since is not None:
+        stmt = stmt.where(NearMissCase.published_at >= since)
+    rows = session.execute(stmt.order_by(NearMissCase.published_at.desc(), NearMissCase.id.desc())
+                           .limit(max(1, min(limit, 200)))).scalars()
+    return [CaseSummary(id=c.id, title=c.title, mistake_type=c.mistake_type, period=c.period, factors=c.factors,
+                        four_e=c.four_e, published_at=c.published_at, excerpt=_excerpt(c)) for c in rows]

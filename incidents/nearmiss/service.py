@@ -1,0 +1,160 @@
+"""The near-miss workflow: draft (from the incident and its analysis), publish (a manager of the
+department or an officer approves, possibly after editing), withdraw. Services flush, never commit,
+and audit every change.
+
+The published case is a copy: title and section texts, coarse facts for the filters and statistics,
+and `source_ref` (an HMAC of the incident id under the server's secret) instead of the incident id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import unicodedata
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from incidents.analysis.service import analysis_dict
+from incidents.audit.service import record
+from incidents.cases.models import Incident, Recipient
+from incidents.cases.service import facts_of
+from incidents.config import get_settings
+from incidents.errors import Forbidden, InvalidInput, NotFound
+from incidents.nearmiss.anonymize.record import RecordMatcher, known_values
+from incidents.nearmiss.draft import NearMissDraft, generate
+from incidents.nearmiss.models import CaseStatus, NearMissCase
+from incidents.nearmiss.schemas import CasePublic, DraftOut, DraftStatus, PublishIn, SectionOut
+from incidents.people.access import can_manage, visible_incident
+from incidents.people.models import Department, User
+from incidents.types import utcnow
+
+MAX_RECIPIENTS_FOR_VALUES = 2000  # record values looked for in the text: the first recipients of a mass mail
+
+
+def source_ref(incident_id: int) -> str:
+    key = get_settings().resolved_secret_key().encode()
+    return hmac.new(key, f"nearmiss:incident:{incident_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def incident_dict(session: Session, incident: Incident) -> dict:
+    """The record as plain data, shaped like its JSON contract, for the draft generator."""
+    data = facts_of(session, incident)
+    data["id"] = incident.id
+    data["reported_at"] = incident.reported_at.isoformat()
+    data["recipients_count"] = incident.recipients_count
+    rows = session.execute(select(Recipient).where(Recipient.incident_id == incident.id)
+                           .order_by(Recipient.position).limit(MAX_RECIPIENTS_FOR_VALUES)).scalars()
+    data["recipients"] = [{"address": r.address, "name": r.name, "organization": r.organization,
+                           "field": r.field, "kind": r.kind} for r in rows]
+    reporter = session.get(User, incident.reporter_id)
+    dept = session.get(Department, incident.department_id)
+    data["reporter"] = reporter.email if reporter else None
+    data["reporter_name"] = reporter.display_name if reporter else None
+    data["department"] = dept.name if dept else None
+    return data
+
+
+def build_draft(session: Session, incident: Incident, locale: str = "ja") -> NearMissDraft:
+    return generate(incident_dict(session, incident), analysis_dict(session, incident.id), locale=locale,
+                    timezone=get_settings().timezone)
+
+
+def _case_for(session: Session, incident_id: int) -> NearMissCase | None:
+    return session.execute(select(NearMissCase).where(NearMissCase.source_ref == source_ref(incident_id))).scalar_one_or_none()
+
+
+def draft(session: Session, *, actor: User, incident_id: int, locale: str = "ja") -> DraftOut:
+    """The anonymised draft with every replacement (and its original, for the reviewer)."""
+    incident = visible_incident(session, actor, incident_id)
+    d = build_draft(session, incident, locale)
+    case = _case_for(session, incident_id)
+    return DraftOut(incident_id=incident_id, draft=d.public(with_original=True),
+                    publication=DraftStatus(case_id=case.id if case else None, status=case.status if case else None,
+                                            published_at=case.published_at if case else None,
+                                            can_publish=can_manage(session, actor, incident)))
+
+
+def _leftovers(session: Session, incident: Incident, texts: list[str]) -> list[str]:
+    """Values of the record (names, addresses, organisations, file names) still present in edited text."""
+    matcher = RecordMatcher(known_values(incident_dict(session, incident)))
+    found = []
+    for text in texts:
+        found += [text[f.start:f.end] for f in matcher.find(text)]
+    return sorted(set(found))
+
+
+def case_public(case: NearMissCase) -> CasePublic:
+    return CasePublic(
+        id=case.id, title=case.title, locale=case.locale, sections=[SectionOut(**s) for s in case.sections],
+        mistake_type=case.mistake_type, discovery_method=case.discovery_method, period=case.period,
+        data_items=case.data_items, persons_min=case.persons_min, persons_max=case.persons_max, factors=case.factors,
+        four_m=case.four_m, four_e=case.four_e, status=case.status, published_at=case.published_at,
+    )
+
+
+def publish(session: Session, *, actor: User, incident_id: int, data: PublishIn | None = None) -> CasePublic:
+    """Approve and publish (or re-publish, after an edit or a withdrawal) the case of an incident."""
+    data = data or PublishIn()
+    incident = visible_incident(session, actor, incident_id)
+    if not can_manage(session, actor, incident):
+        raise Forbidden("publishing a near-miss case needs a manager of the department or an officer")
+    d = build_draft(session, incident, data.locale)
+    title = data.title or d.title.text
+    sections = [{"key": s.key, "title": s.title, "text": (data.sections.get(s.key) or s.text).strip()}
+                for s in d.sections]
+    left = _leftovers(session, incident, [title] + [s["text"] for s in sections])
+    if left:
+        raise InvalidInput("the text still names someone or something from the record: " + ", ".join(left),
+                           code="not_anonymous")
+    case = _case_for(session, incident_id)
+    before = None
+    if case is None:
+        case = NearMissCase(source_ref=source_ref(incident_id))
+    else:
+        before = {"status": case.status, "title": case.title}
+    lo, hi = d.persons_range or (None, None)
+    case.locale, case.title, case.sections = data.locale, title, sections
+    case.search_text = normalize("\n".join([title] + [s["text"] for s in sections]))
+    case.mistake_type, case.discovery_method, case.period = d.mistake_type, d.discovery_method, d.period
+    case.data_items, case.persons_min, case.persons_max = d.data_items, lo, hi
+    case.factors, case.factors_text = d.factors, " " + " ".join(d.factors) + " "
+    case.four_m, case.four_e, case.four_e_text = d.four_m, d.four_e, " " + " ".join(d.four_e) + " "
+    case.hours_to_report = d.hours_to_report
+    now = utcnow()
+    if case.status != CaseStatus.published or case.id is None:
+        case.published_at = now
+    case.status, case.withdrawn_at, case.updated_at = CaseStatus.published, None, now
+    session.add(case)
+    session.flush()
+    record(session, actor=actor, action="nearmiss.published", incident_id=incident_id, entity="nearmiss_case",
+           entity_id=case.id, before=before, after={"title": title, "locale": data.locale,
+                                                     "edited": sorted(data.sections) + (["title"] if data.title else [])})
+    return case_public(case)
+
+
+def withdraw(session: Session, *, actor: User, reason: str, incident_id: int | None = None,
+             case_id: int | None = None) -> CasePublic:
+    """Withdraw a published case: by its incident (a manager of the department or an officer), or by
+    the case number (officers, who need no incident to find it)."""
+    if incident_id is not None:
+        incident = visible_incident(session, actor, incident_id)
+        if not can_manage(session, actor, incident):
+            raise Forbidden("withdrawing a near-miss case needs a manager of the department or an officer")
+        case = _case_for(session, incident_id)
+    else:
+        if not actor.is_officer:
+            raise Forbidden("withdrawing a case by its number is for officers; managers withdraw by incident")
+        case = session.get(NearMissCase, case_id)
+    if case is None or case.status != CaseStatus.published:
+        raise NotFound("no published near-miss case for it")
+    case.status, case.withdrawn_at, case.updated_at = CaseStatus.withdrawn, utcnow(), utcnow()
+    session.add(case)
+    session.flush()
+    record(session, actor=actor, action="nearmiss.withdrawn", incident_id=incident_id, entity="nearmiss_case",
+           entity_id=case.id, before={"status": "published"}, after={"status": "withdrawn", "reason": reason})
+    return case_public(case)
