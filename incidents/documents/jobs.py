@@ -29,8 +29,10 @@ from incidents.types import utcnow
 ZIP_NAME = "letters.zip"
 
 
-def job_dir(job_id: int) -> Path:
-    return Path(get_settings().data_dir).resolve() / "documents" / "jobs" / str(job_id)
+def job_dir(job: LetterJob) -> Path:
+    """Unique per job even if a database is reset and ids start again."""
+    stamp = job.created_at.strftime("%Y%m%dT%H%M%S%f")
+    return Path(get_settings().data_dir).resolve() / "documents" / "jobs" / f"{job.id}-{stamp}"
 
 
 def start(session: Session, *, actor: User, incident_id: int, to: str, lang: str = "ja", merge: bool = False,
@@ -65,7 +67,7 @@ def output(session: Session, *, actor: User, job_id: int) -> tuple[LetterJob, Pa
     job = get(session, actor=actor, job_id=job_id)
     if job.status != JobStatus.done:
         raise Conflict(f"letter job {job_id} is {job.status}; download when it is done")
-    return job, job_dir(job.id) / job.output_name
+    return job, job_dir(job) / job.output_name
 
 
 def to_public(job: LetterJob) -> LetterJobPublic:
@@ -114,7 +116,7 @@ def run(job_id: int, *, persons: list[dict[str, Any]] | None = None) -> None:
                 row.done, row.total = done, total
                 s.add(row)
 
-        out = job_dir(job_id)
+        out = job_dir(job)
         result = write_letters(letters, readers, out, merge=merge, workers=get_settings().documents_workers,
                                progress=progress)
         target = out / MERGED_NAME if merge else _zip(result.files, out / ZIP_NAME)
