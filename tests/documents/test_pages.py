@@ -1,0 +1,50 @@
+"""The documents section of the incident page: list, generate, bulk letters, download."""
+
+from __future__ import annotations
+
+import re
+
+from .conftest import flat, pdf_text
+
+HTML = {"accept": "text/html"}
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def _login(client, user):
+    page = client.get("/login", headers=HTML)
+    r = client.post("/login", data={"email": user.email, "password": "correct horse battery",
+                                    "csrf_token": _csrf(page.text), "next": "/"}, headers=HTML, follow_redirects=False)
+    assert r.status_code == 303
+
+
+def test_incident_page_generates_and_lists_documents(client, make_user, make_incident, monkeypatch):
+    from incidents.config import get_settings
+
+    monkeypatch.setenv("INCIDENTS_DOCUMENTS_WORKERS", "1")
+    get_settings.cache_clear()
+    officer = make_user("officer")
+    incident = make_incident(officer)
+    _login(client, officer)
+    page = client.get(f"/incidents/{incident.id}", headers=HTML)
+    assert page.status_code == 200 and 'id="documents"' in page.text and "まだ文書は作成されていません。" in page.text
+    token = _csrf(page.text)
+    r = client.post(f"/incidents/{incident.id}/documents", headers=HTML, follow_redirects=False,
+                    data={"kind": "apology_unintended", "recipient": "suzuki@b-corp.example", "lang": "ja",
+                          "csrf_token": token})
+    assert r.status_code == 303 and r.headers["location"].endswith("#documents")
+    page = client.get(f"/incidents/{incident.id}", headers=HTML)
+    link = re.search(r'href="(/api/v1/documents/\d+/pdf)"', page.text).group(1)
+    pdf = client.get(link)
+    assert pdf.status_code == 200 and "鈴木一郎様" in flat(pdf_text(pdf.content))
+    r = client.post(f"/incidents/{incident.id}/letters", headers=HTML, follow_redirects=False,
+                    data={"to": "unintended", "lang": "en", "merge": "1", "csrf_token": token})
+    assert r.status_code == 303
+    page = client.get(f"/incidents/{incident.id}", headers=HTML)
+    assert "完了 1/1" in page.text and "letters.pdf" in page.text
+    forged = client.post(f"/incidents/{incident.id}/documents", headers=HTML, follow_redirects=False,
+                         data={"kind": "case_file", "lang": "ja", "csrf_token": "forged"})
+    assert forged.status_code == 403
+    get_settings.cache_clear()
