@@ -51,8 +51,10 @@ def parse_address_book(data: bytes) -> tuple[list[Contact], int]:
     rows, skipped = read_rows(data, _COLUMNS, max_rows=MAX_ROWS)
     contacts = []
     for row in rows:
-        address = normalise_address(clean_text(row.get("address", ""))) if "@" in row.get("address", "") else ""
-        domain = clean_text(row.get("domain", "")).lstrip("@").lower() or (address.rpartition("@")[2] if address else "")
+        raw = clean_text(row.get("address", ""))
+        address = normalise_address(raw) if "@" in raw and not raw.startswith("@") else ""
+        domain = clean_text(row.get("domain", "") or (raw if raw.startswith("@") else "")).lstrip("@").lower()
+        domain = domain or (address.rpartition("@")[2] if address else "")
         if not domain:
             continue
         kind = _KINDS.get(clean_text(row.get("kind", "")).casefold(), "partner")

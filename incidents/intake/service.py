@@ -218,11 +218,11 @@ def import_address_book(session: Session, *, actor: User, data: bytes, replace: 
     removed = 0
     if replace:
         removed = session.execute(delete(AddressBookEntry)).rowcount or 0
-    existing: dict[str, int] = {}
+    existing: dict[str, int] = {}  # address, or @domain for a row naming a whole domain
     if not replace:
-        for key, row_id in session.execute(select(AddressBookEntry.address, AddressBookEntry.id)
-                                           .where(AddressBookEntry.address != "")):
-            existing[key] = row_id
+        for address, domain, row_id in session.execute(
+                select(AddressBookEntry.address, AddressBookEntry.domain, AddressBookEntry.id)):
+            existing[address or f"@{domain}"] = row_id
     fresh, updated = [], 0
     seen: set[str] = set()
     for c in contacts:
@@ -232,8 +232,8 @@ def import_address_book(session: Session, *, actor: User, data: bytes, replace: 
         seen.add(key)
         values = {"address": c.address, "domain": c.domain[:253], "name": c.name[:200],
                   "organization": c.organization[:200], "kind": c.kind}
-        if c.address and c.address in existing:
-            row = session.get(AddressBookEntry, existing[c.address])
+        if key in existing:
+            row = session.get(AddressBookEntry, existing[key])
             for k, v in values.items():
                 setattr(row, k, v)
             updated += 1
