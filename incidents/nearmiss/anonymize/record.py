@@ -70,7 +70,7 @@ def _variants(value: str, kind: Kind) -> Iterator[KnownValue]:
         if len(parts) > 1:
             yield KnownValue("".join(parts), kind)
         for p in parts:
-            if len(p) >= 2 and p.lower().rstrip(".") not in ("mr", "mrs", "ms", "dr", "様", "さん"):
+            if len(p) >= 2 and not p.isdigit() and p.lower().rstrip(".") not in ("mr", "mrs", "ms", "dr", "様", "さん"):
                 yield KnownValue(p, kind)
     elif kind is Kind.organization:
         core = LEGAL_FORM.sub("", value).strip(" ,")

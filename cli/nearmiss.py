@@ -1,0 +1,144 @@
+"""Near-miss commands: `incidents nearmiss draft|publish|withdraw|search|show|stats|digest`.
+Thin wrappers over incidents.nearmiss.service / library / digest."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from cli.common import AsUser, JsonOut, command_session, console, fail, operator_session, print_json, table
+from incidents.documents.labels import MISTAKE_TYPES, label
+from incidents.nearmiss import library, service
+from incidents.nearmiss.digest import send_digest
+from incidents.nearmiss.schemas import LibraryFilter, PublishIn
+
+IncidentId = Annotated[int, typer.Argument(help="Incident number")]
+Locale = Annotated[str, typer.Option("--locale", help="ja | en")]
+nearmiss_app = typer.Typer(help="Anonymised near-miss cases (ヒヤリハット): draft, publish, withdraw, library.",
+                           no_args_is_help=True)
+
+KIND_STYLE = {"person": "red", "organization": "magenta", "email": "cyan", "date": "green", "count": "green",
+              "amount": "green", "time": "green"}
+
+
+def _highlight(text: str, replacements: list[dict]) -> str:
+    from rich.markup import escape
+
+    out, pos = [], 0
+    for r in sorted(replacements, key=lambda r: r["start"]):
+        out.append(escape(text[pos:r["start"]]))
+        style = KIND_STYLE.get(r["kind"], "yellow")
+        out.append(f"[reverse {style}]{escape(text[r['start']:r['end']])}[/]")
+        pos = r["end"]
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+@nearmiss_app.command("draft")
+def draft(incident_id: IncidentId, locale: Locale = "ja", as_user: AsUser = None, as_json: JsonOut = False):
+    """The anonymised draft, every replacement highlighted (with --json: spans, kinds and originals)."""
+    with command_session(as_user) as (session, actor):
+        out = service.draft(session, actor=actor, incident_id=incident_id, locale=locale)
+    if as_json:
+        print_json(out)
+        return
+    d = out.draft
+    console.print(f"[bold]{_highlight(d['title']['text'], d['title']['replacements'])}[/bold]")
+    for s in d["sections"]:
+        console.print(f"\n[bold underline]{s['title']}[/bold underline]")
+        console.print(_highlight(s["text"], s["replacements"]))
+    n = sum(len(s["replacements"]) for s in d["sections"])
+    console.print(f"\n{n} replacement(s). publication: {out.publication.status or 'not published'}")
+
+
+@nearmiss_app.command("publish")
+def publish(incident_id: IncidentId, locale: Locale = "ja",
+            file: Annotated[str | None, typer.Option("--file", help='Edits as JSON: {"title": ..., "sections": {"what_happened": ...}}; - for stdin')] = None,
+            as_user: AsUser = None, as_json: JsonOut = False):
+    """Approve and publish the case (manager of the department or officer)."""
+    edits = {}
+    if file:
+        raw = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+        try:
+            edits = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            fail(f"invalid JSON: {exc}")
+    try:
+        data = PublishIn(locale=locale, **edits)
+    except (TypeError, ValidationError) as exc:
+        fail(f"invalid edits: {exc}".splitlines()[0])
+    with command_session(as_user) as (session, actor):
+        case = service.publish(session, actor=actor, incident_id=incident_id, data=data)
+    print_json(case) if as_json else console.print(f"published as near-miss case {case.id}: {case.title}")
+
+
+@nearmiss_app.command("withdraw")
+def withdraw(incident_id: IncidentId, reason: Annotated[str, typer.Option("--reason", help="Why it is withdrawn")],
+             case: Annotated[bool, typer.Option("--case", help="ID is the case number (officers)")] = False,
+             as_user: AsUser = None, as_json: JsonOut = False):
+    """Withdraw a published case: it vanishes from the library, the search, the feed and the digest."""
+    with command_session(as_user) as (session, actor):
+        kwargs = {"case_id": incident_id} if case else {"incident_id": incident_id}
+        out = service.withdraw(session, actor=actor, reason=reason, **kwargs)
+    print_json(out) if as_json else console.print(f"near-miss case {out.id}: {out.status}")
+
+
+@nearmiss_app.command("search")
+def search(text: Annotated[str, typer.Argument(help="Words to look for (Japanese or English)")] = "",
+           mistake_type: Annotated[str | None, typer.Option("--type", help="Mistake type")] = None,
+           factor: Annotated[str | None, typer.Option("--factor", help="Contributing factor code")] = None,
+           four_e: Annotated[str | None, typer.Option("--four-e", help="Countermeasure class")] = None,
+           page: Annotated[int, typer.Option("--page")] = 1, as_user: AsUser = None, as_json: JsonOut = False):
+    """Search the library of published cases."""
+    with command_session(as_user) as (session, actor):
+        out = library.search(session, actor=actor, page=page, filters=LibraryFilter(
+            q=text, mistake_type=mistake_type, factor=factor, four_e=four_e))
+        locale = actor.locale
+    if as_json:
+        print_json(out)
+        return
+    table(f"{out.total} case(s), page {out.page}/{out.pages}", ["id", "period", "type", "title"],
+          [[c.id, c.period, label(MISTAKE_TYPES, c.mistake_type, locale), c.title] for c in out.items])
+
+
+@nearmiss_app.command("show")
+def show(case_id: Annotated[int, typer.Argument(help="Case number")], as_user: AsUser = None, as_json: JsonOut = False):
+    """One published case."""
+    with command_session(as_user) as (session, actor):
+        case = library.get_case(session, actor=actor, case_id=case_id)
+    if as_json:
+        print_json(case)
+        return
+    console.print(f"[bold]{case.title}[/bold]")
+    for s in case.sections:
+        console.print(f"\n[bold underline]{s.title}[/bold underline]\n{s.text}", markup=True)
+
+
+@nearmiss_app.command("stats")
+def stats(as_user: AsUser = None, as_json: JsonOut = False):
+    """Cases per month by type, top contributing factors, median hours from discovery to first report."""
+    with command_session(as_user) as (session, actor):
+        out = library.stats(session, actor=actor)
+    if as_json:
+        print_json(out)
+        return
+    table("per month", ["period", "type", "cases"], [[m.period, m.mistake_type, m.count] for m in out.per_month])
+    table("top factors", ["factor", "cases"], [[f.factor, f.count] for f in out.top_factors])
+    console.print(f"median hours from discovery to first report: {out.median_hours_to_report}")
+
+
+@nearmiss_app.command("digest")
+def digest(month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: last month)")] = None):
+    """Queue the monthly digest now (operator command; the scheduler does it on the 1st)."""
+    with operator_session() as session:
+        n = send_digest(session, month=month)
+    console.print(f"queued {n} notification(s)")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(nearmiss_app, name="nearmiss")
