@@ -53,10 +53,12 @@ def codec_for(label: str | None) -> str | None:
     if not label:
         return None
     key = label.strip().strip('"').lower()
+    if len(key) > 40 or not key.isascii() or not key.isprintable():
+        return None
     name = _CHARSET_ALIASES.get(key, key)
     try:
         return codecs.lookup(name).name
-    except LookupError:
+    except (LookupError, ValueError):
         return None
 
 
