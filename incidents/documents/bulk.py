@@ -41,14 +41,15 @@ MERGED_NAME = "letters.pdf"
 SPLIT_BATCH = 50  # small batches keep each letter's font subset small
 MERGE_BATCH = 250
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S | re.I)
-_OVERLAY_STYLE = (
-    "<style>html, body { background: transparent !important; } @page { "
-    + " ".join(f"@{box} {{ content: none; }}" for box in (
-        "top-left-corner", "top-left", "top-center", "top-right", "top-right-corner", "bottom-left-corner",
-        "bottom-left", "bottom-center", "bottom-right", "bottom-right-corner", "left-top", "left-middle",
-        "left-bottom", "right-top", "right-middle", "right-bottom"))
-    + " } .incidents-overlay + .incidents-overlay { break-before: page; }</style>"
-)
+_OVERLAY_STYLE = ("<style>html, body { background: transparent !important; }"
+                  " .incidents-overlay + .incidents-overlay { break-before: page; }</style>")
+# An organisation's own templates may put running headers or footers in the page margins: those
+# belong to the constant layer only. (Not added for our templates: 16 margin boxes on every
+# overlay page would cost more layout time than the addressee itself.)
+_BLANK_MARGINS = "<style>@page { " + " ".join(f"@{box} {{ content: none; }}" for box in (
+    "top-left-corner", "top-left", "top-center", "top-right", "top-right-corner", "bottom-left-corner",
+    "bottom-left", "bottom-center", "bottom-right", "bottom-right-corner", "left-top", "left-middle",
+    "left-bottom", "right-top", "right-middle", "right-bottom")) + " }</style>"
 
 
 class LettersConflict(Exception):
@@ -113,7 +114,8 @@ class LetterComposer:
             if head is None:
                 head = html[:match.start(1)]
             parts.append(f'<div class="incidents-overlay">{match.group(1)}</div>')
-        head = head.replace("</head>", _OVERLAY_STYLE + "</head>", 1)
+        style = _OVERLAY_STYLE + (_BLANK_MARGINS if self.renderer.override_dir else "")
+        head = head.replace("</head>", style + "</head>", 1)
         doc = self.renderer.render_html(head + "".join(parts) + "</body></html>")
         if len(doc.pages) != len(views):
             raise ValueError("an addressee block ran over one page; render these letters one by one")
