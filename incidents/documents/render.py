@@ -73,6 +73,8 @@ class AssetFetcher(URLFetcher):
         with self._lock:
             if path is None:
                 self.refused.append(url)
+                if len(self.refused) > 1000:  # a long-running server keeps only the recent ones
+                    del self.refused[:500]
                 raise ValueError(f"refused to fetch {url[:80]!r}: not one of the project's own assets")
             self.served.append(url)
             body = self._cache.get(path)
@@ -159,8 +161,7 @@ class Renderer:
                  layer: str = "full") -> Document:
         """Lay out a document; a letter that runs over one page is laid out again with page numbers."""
         kind = DocumentKind(kind)
-        if self.override_dir is not None:
-            self._allow_logo(context)
+        self._allow_logo(context)
         doc = self.render_html(self.html(kind, lang, context, layer=layer))
         if layer != "variable" and not KINDS[kind].paginate and len(doc.pages) > 1:
             doc = self.render_html(self.html(kind, lang, context, layer=layer, paginate=True))

@@ -104,3 +104,12 @@ def test_merged_output_with_two_worker_processes(tmp_path):
     assert not (tmp_path / ".parts").exists()
     again = write_letters(run_for(), people, tmp_path, merge=True, workers=2, batch_size=2)
     assert again.written == 0 and again.skipped == 6
+
+
+def test_bulk_letters_carry_the_logo(tmp_path):
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (60, 20), (20, 60, 160)).save(logo)
+    run = LetterRun(kind="apology_intended", lang="ja", incident=samples.incident(),
+                    letterhead=samples.letterhead(logo=logo), issued_on=date(2025, 6, 20))
+    letters = LetterComposer(run).compose(samples.people(2), split=True)
+    assert all(b"/Subtype /Image" in x or b"/Subtype/Image" in x for x in letters)
