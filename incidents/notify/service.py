@@ -31,15 +31,18 @@ log = logging.getLogger("incidents.notify")
 
 
 def insert_ignore(session: Session, model: Any, rows: list[dict[str, Any]], returning: Any = None) -> list[Any]:
-    """INSERT … ON CONFLICT DO NOTHING (PostgreSQL and SQLite); returns the inserted rows' `returning`."""
+    """INSERT … ON CONFLICT DO NOTHING (PostgreSQL and SQLite), executemany with one cached statement;
+    returns the inserted rows' `returning` columns (rows that hit the unique key are not returned)."""
     if not rows:
         return []
     dialect = session.get_bind().dialect.name
     mod = postgresql if dialect == "postgresql" else sqlite
-    stmt = mod.insert(model).values(rows).on_conflict_do_nothing()
+    stmt = mod.insert(model.__table__).on_conflict_do_nothing()
+    conn = session.connection()
     if returning is not None:
-        return list(session.execute(stmt.returning(*returning)).all())
-    session.execute(stmt)
+        stmt = stmt.returning(*(model.__table__.c[c.key] for c in returning))
+        return list(conn.execute(stmt, rows).all())
+    conn.execute(stmt, rows)
     return []
 
 

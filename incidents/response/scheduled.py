@@ -7,18 +7,18 @@ import logging
 from incidents.config import get_settings
 from incidents.db import session_scope
 from incidents.response.deadlines import ResponseDurations
-from incidents.response.sweep import emit_due
+from incidents.response.sweep import sweep_all
 from incidents.types import utcnow
 
 log = logging.getLogger("incidents.scheduler")
 
 
 def sweep() -> int:
-    """One due-sweep in its own transaction (the job wrapper owns the commit)."""
+    """One due-sweep, in batches of short transactions (the job wrapper owns the commits)."""
     settings = get_settings()
-    with session_scope() as session:
-        n = emit_due(session, now=utcnow(), durations=ResponseDurations.from_settings(settings), settings=settings)
-    log.info("response.sweep queued=%d", n)
+    batches, n = sweep_all(session_scope, now=utcnow(), durations=ResponseDurations.from_settings(settings),
+                           settings=settings)
+    log.info("response.sweep queued=%d batches=%d", n, batches)
     return n
 
 

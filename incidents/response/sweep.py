@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
 from incidents.cases.models import Incident
@@ -45,8 +45,19 @@ class _People:
         self.officers = officers(session)
         self._managers: dict[tuple[int, int], list[User]] = {}
 
+        self._users: dict[int, User | None] = {}
+
+    def preload(self, user_ids: set[int]) -> None:
+        """One query for every reporter (the identity map holds objects weakly: keep them here)."""
+        missing = sorted(user_ids - self._users.keys())
+        for chunk in _chunks(missing, 1000):
+            for u in self.session.execute(select(User).where(User.id.in_(chunk))).scalars():
+                self._users[u.id] = u
+
     def user(self, user_id: int) -> User | None:
-        return self.session.get(User, user_id)
+        if user_id not in self._users:
+            self._users[user_id] = self.session.get(User, user_id)
+        return self._users[user_id]
 
     def managers(self, incident: Incident) -> list[User]:
         key = (incident.reporter_id, incident.department_id)
@@ -76,11 +87,34 @@ def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
 
 
 def emit_due(session: Session, *, now: datetime, durations: ResponseDurations, settings: Any,
-             limit: int = 5000) -> int:
-    """One sweep; returns the number of reminders this call inserted (and queued)."""
+             limit: int = 1000) -> int:
+    """One batch of the sweep; returns the number of reminders this call inserted (and queued)."""
+    return emit_batch(session, now=now, durations=durations, settings=settings, limit=limit)[1]
+
+
+def sweep_all(session_factory: Any, *, now: datetime, durations: ResponseDurations, settings: Any,
+              batch: int = 500, max_batches: int = 200) -> tuple[int, int]:
+    """The whole sweep in batches, each its own short transaction (SQLite's writer lock is held
+    briefly; a backlog after downtime drains at once). Returns (batches, reminders queued)."""
+    queued = 0
+    for n in range(1, max_batches + 1):
+        with session_factory() as session:
+            rows, q = emit_batch(session, now=now, durations=durations, settings=settings, limit=batch)
+        queued += q
+        if rows < batch:
+            return n, queued
+    return max_batches, queued
+
+
+def emit_batch(session: Session, *, now: datetime, durations: ResponseDurations, settings: Any,
+               limit: int = 1000) -> tuple[int, int]:
+    """Take up to `limit` steps whose moment has come: (steps taken, reminders queued)."""
     q = (
-        select(Step.id, Step.incident_id, Step.kind, Step.role, Step.recipient_address, Step.due_at, Step.created_at)
-        .where(Step.next_notify_at <= now, Step.status == StepStatus.pending)
+        select(Step.id, Step.incident_id, Step.kind, Step.role, Step.recipient_address, Step.due_at, Step.created_at,
+               Step.status)
+        # next_notify_at alone (its index): every transition out of pending clears it; a status
+        # condition here would lead SQLite's planner to scan all pending steps instead
+        .where(Step.next_notify_at <= now)
         .order_by(Step.next_notify_at)
         .limit(limit)
     )
@@ -88,22 +122,28 @@ def emit_due(session: Session, *, now: datetime, durations: ResponseDurations, s
         q = q.with_for_update(skip_locked=True)
     rows = session.execute(q).all()
     if not rows:
-        return 0
+        return 0, 0
     wanted, moves = [], []
     for r in rows:
+        if r.status != StepStatus.pending:
+            moves.append({"b_id": r.id, "b_next": None})
+            continue
         for n in fired(r.due_at, now, durations, since=r.created_at):
             wanted.append(dict(step_id=r.id, incident_id=r.incident_id, kind=n.kind, threshold=n.threshold,
                                fire_at=n.fire_at, created_at=now))
-        moves.append({"id": r.id, "next_notify_at": next_notify_at(r.due_at, durations, since=r.created_at, after=now)})
+        moves.append({"b_id": r.id, "b_next": next_notify_at(r.due_at, durations, since=r.created_at, after=now)})
     inserted = []
     for chunk in _chunks(wanted, 1000):
         inserted += insert_ignore(session, Reminder, chunk, returning=(Reminder.id, Reminder.step_id, Reminder.kind))
+    table = Step.__table__
+    move = table.update().where(table.c.id == bindparam("b_id")).values(next_notify_at=bindparam("b_next"))
+    conn = session.connection()
     for chunk in _chunks(moves, 1000):
-        session.execute(update(Step), chunk)
+        conn.execute(move, chunk)
     if inserted:
         _queue(session, inserted, {r.id: r for r in rows}, now=now, settings=settings)
     session.flush()
-    return len(inserted)
+    return len(rows), len(inserted)
 
 
 def _queue(session: Session, inserted: list[Any], steps: dict[int, Any], *, now: datetime, settings: Any) -> None:
@@ -112,6 +152,7 @@ def _queue(session: Session, inserted: list[Any], steps: dict[int, Any], *, now:
     for chunk in _chunks(sorted(incident_ids), 1000):
         incidents.update((i.id, i) for i in session.execute(select(Incident).where(Incident.id.in_(chunk))).scalars())
     people = _People(session)
+    people.preload({i.reporter_id for i in incidents.values()})
     base = settings.base_url.rstrip("/")
     all_inapp, all_deliveries = [], []
     for rem in inserted:
@@ -141,4 +182,4 @@ def _queue(session: Session, inserted: list[Any], steps: dict[int, Any], *, now:
     insert_rows(session, all_inapp, all_deliveries)
 
 
-__all__ = ["emit_due", "ESCALATION_OFFICERS"]
+__all__ = ["emit_due", "emit_batch", "sweep_all", "ESCALATION_OFFICERS"]
