@@ -90,7 +90,7 @@ class Settings(BaseSettings):
     response_escalate_officers_after: timedelta | None = None  # default 24 h after the due time
     response_public_announcement_threshold: int | None = None  # default: more than 1,000 people
     # The scheduler process (`incidents scheduler`) and the delivery outbox
-    scheduler_interval_seconds: float = 30.0
+    scheduler_interval_seconds: float = 10.0
     notify_lease_seconds: float = 300.0  # a claimed delivery is retried by another process after this
     notify_retry_base_seconds: float = 30.0
     notify_max_attempts: int = 8

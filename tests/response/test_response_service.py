@@ -151,3 +151,35 @@ def test_close_only_when_every_required_step_is_done_or_waived(team, make_incide
         assert all(st.next_notify_at is None for st in s.execute(select(Step)).scalars())
         with pytest.raises(InvalidTransition, match="closed"):
             actions.complete_step(s, actor=officer, incident_id=inc.id, key="apology:sato@a-corp.example")
+
+
+@pytest.mark.parametrize("overrides,grounds,exemption,reportable", [
+    ({"affected_persons": 1000}, [], None, False),
+    ({"affected_persons": 1001}, ["over_1000_persons"], None, True),
+    ({"data_items": ["health_checkup"], "protection": "strong_encryption", "key_exposed": False}, ["sensitive_data"], "strong_encryption", False),
+    ({"data_items": ["health_checkup"], "protection": "strong_encryption", "key_exposed": True}, ["sensitive_data"], None, True),
+    ({"data_items": ["credit_card"], "protection": "password_zip"}, ["financial_damage"], None, True),
+    ({"improper_purpose": True}, ["improper_purpose"], None, True),
+])
+def test_assessment_boundaries_on_the_database(team, make_incident, overrides, grounds, exemption, reportable):
+    officer, manager, employee = team
+    inc = make_incident(employee, **overrides)
+    with session_scope() as s:
+        a = service.get_assessment(s, actor=employee, incident_id=inc.id).appi
+    assert (a.grounds, a.exemption, a.reportable) == (grounds, exemption, reportable)
+    if overrides.get("improper_purpose"):
+        assert a.final_report_due == inc.discovered_at + __import__("datetime").timedelta(days=60)
+
+
+@pytest.mark.parametrize("last_opened,exempt", [("no", True), ("unknown", False), ("yes", False), (None, False)])
+def test_deleted_unread_by_all_vs_all_but_one_on_the_database(team, make_incident, last_opened, exempt):
+    officer, manager, employee = team
+    wrong = [{"address": f"w{i}@other.example", "kind": "unintended", "field": "to"} for i in range(3)]
+    inc = make_incident(employee, recipients=wrong, data_items=["medical"])
+    with session_scope() as s:
+        for i, opened in enumerate(["no", "no", last_opened]):
+            if opened is not None:
+                actions.confirm_deletion(s, actor=employee, incident_id=inc.id, address=f"w{i}@other.example", opened=opened)
+    with session_scope() as s:
+        a = service.get_assessment(s, actor=officer, incident_id=inc.id).appi
+    assert (a.exemption == "deleted_unread", a.reportable, a.leak) == (exempt, not exempt, not exempt)
