@@ -55,7 +55,7 @@ def main() -> int:
             incident.update(title="Quotation sent to the wrong customer", message={
                 **incident["message"], "subject": "Quotation: maintenance contract for June",
                 "summary": "The quotation and a customer list (names, addresses, phone numbers) as attachments."})
-        extras = samples.extras()
+        extras = samples.extras(lang)
         letterhead = samples.letterhead() if lang == "ja" else samples.letterhead_en()
         for kind in DocumentKind:
             ctx = build_context(incident, kind=kind, lang=lang, letterhead=letterhead,

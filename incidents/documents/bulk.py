@@ -222,13 +222,15 @@ def write_letters(
     total = len(persons)
     batch_size = batch_size or (MERGE_BATCH if merge else SPLIT_BATCH)
     indexed = list(enumerate(persons))
+    for stale in [*out_dir.glob(".*.tmp"), *out_dir.glob(f"{PARTS_DIR}/.*.tmp")]:
+        stale.unlink(missing_ok=True)  # left by an interrupted run: never complete, never counted
     if merge:
-        (out_dir / PARTS_DIR).mkdir(exist_ok=True)
         merged = out_dir / MERGED_NAME
         batches = [indexed[i:i + batch_size] for i in range(0, total, batch_size)]
         if merged.exists():
             pending = []
         else:
+            (out_dir / PARTS_DIR).mkdir(exist_ok=True)
             pending = [b for b in batches if not (out_dir / PARTS_DIR / f"{b[0][0]:06d}.pdf").exists()]
         skipped = total - sum(len(b) for b in pending)
     else:

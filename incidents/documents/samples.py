@@ -92,7 +92,7 @@ def assessment() -> dict[str, Any]:
     }
 
 
-def extras() -> Extras:
+def extras(lang: str = "ja") -> Extras:
     return Extras(
         assessment=assessment(),
         steps=[
@@ -104,10 +104,12 @@ def extras() -> Extras:
              "due_at": "2025-06-23T15:30:00+09:00"},
         ],
         timeline=[
-            {"at": "2025-06-20T15:42:00+09:00", "actor": "佐藤 健一", "summary": "事案を登録"},
-            {"at": "2025-06-20T16:10:00+09:00", "actor": "佐藤 健一", "summary": "誤送信先へ電話で削除を依頼"},
+            {"at": "2025-06-20T15:42:00+09:00", "actor": "佐藤 健一",
+             "summary": "Incident recorded" if lang == "en" else "事案を登録"},
+            {"at": "2025-06-20T16:10:00+09:00", "actor": "佐藤 健一",
+             "summary": "Called the wrong recipient to ask for deletion" if lang == "en" else "誤送信先へ電話で削除を依頼"},
         ],
-        root_cause={
+        root_cause=_root_cause_en() if lang == "en" else {
             "summary": "宛先のオートコンプリートで同姓の別会社の担当者を選択した。",
             "whys": ["宛先を取り違えた", "オートコンプリートの候補をそのまま選択した",
                      "送信前に宛先を確認する手順がなかった", "外部宛て・添付付きメールの確認ルールが定められていなかった"],
@@ -124,8 +126,30 @@ def extras() -> Extras:
                  "due_on": "2025-07-10", "status": "planned"},
             ],
         },
-        actions_taken=["送信取り消しを試みたが失敗", "誤送信先に電話し、削除を依頼（同日16時10分）"],
+        actions_taken=(["Tried to recall the email (failed)", "Called the wrong recipient and asked them to delete it (16:10 the same day)"]
+                       if lang == "en" else ["送信取り消しを試みたが失敗", "誤送信先に電話し、削除を依頼（同日16時10分）"]),
     )
+
+
+def _root_cause_en() -> dict[str, Any]:
+    return {
+        "summary": "Autocomplete offered a person with the same surname at another company, and it was chosen.",
+        "whys": ["The wrong address was used", "The autocomplete suggestion was accepted as it was",
+                 "There was no step to check recipients before sending",
+                 "No rule required a check of external mail with attachments"],
+        "root_cause": "Checking external mail with attachments before sending was not part of the process.",
+        "factors": [{"category": "Man", "text": "Month-end rush; the check was skipped"},
+                    {"category": "Machine", "text": "Autocomplete was on"},
+                    {"category": "Management", "text": "No rule for checks before sending"}],
+        "countermeasures": [
+            {"title": "Turn off autocomplete", "category": "Engineering", "owner": "IT department",
+             "due_on": "2025-07-15", "status": "planned"},
+            {"title": "Hold external mail for 5 minutes", "category": "Engineering", "owner": "IT department",
+             "due_on": "2025-07-31", "status": "planned"},
+            {"title": "Training on the pre-send checklist", "category": "Education", "owner": "Sales",
+             "due_on": "2025-07-10", "status": "planned"},
+        ],
+    }
 
 
 def people(count: int) -> list[Person]:

@@ -118,7 +118,8 @@ def extras_for(session: Session, actor: User, incident: Incident, *, full: bool,
     assessment = response.assessment_of(session, incident).model_dump(mode="json")
     steps = [response.to_public(s, locale="ja").model_dump(mode="json")
              for s in response.list_steps(session, actor=actor, incident_id=incident.id)]
-    actions = [f"{s['title_ja']}" + (f"（{s['note']}）" if s.get("note") else "")
+    title = "title_en" if lang == "en" else "title_ja"
+    actions = [s[title] + ((f" ({s['note']})" if lang == "en" else f"（{s['note']}）") if s.get("note") else "")
                for s in steps if s["kind"] in ACTION_STEP_KINDS and s["status"] == "done"]
     extras = Extras(assessment=assessment, steps=steps, actions_taken=actions[:20],
                     root_cause=_root_cause(session, incident))
@@ -302,7 +303,7 @@ def prepare_letters(session: Session, *, actor: User, incident_id: int, to: str,
     readers = readers_for(session, incident, audience, persons)
     data = incident_json(session, incident, with_recipients=False)
     data.update({"recipients": []})
-    extras = extras_for(session, actor, incident, full=False)
+    extras = extras_for(session, actor, incident, full=False, lang=lang)
     extras.steps = []
     directory = get_settings().documents_template_dir
     run = LetterRun(kind=kind.value, lang=lang, incident=data, letterhead=letterhead(lang), extras=extras,

@@ -42,7 +42,7 @@ def render():
         incident = incident or samples.incident()
         letterhead = letterhead or (samples.letterhead() if lang == "ja" else samples.letterhead_en())
         ctx = build_context(incident, kind=kind, lang=lang, letterhead=letterhead, recipient=recipient,
-                            issued_on=issued_on, extras=samples.extras() if extras is None else extras)
+                            issued_on=issued_on, extras=samples.extras(lang) if extras is None else extras)
         return get_renderer(override_dir).pdf(kind, lang, ctx)
 
     return render
