@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
 from incidents.audit.service import record
@@ -272,11 +272,17 @@ def import_confirmations(session: Session, *, actor: User, incident_id: int, csv
         if at.tzinfo is None:
             errors.append(f"line {line}: confirmed_at needs a time zone (e.g. +09:00)")
             continue
-        rows.append(dict(id=step.id, opened=opened, confirmed_at=at, note=row.get("note") or step.note,
-                         status=StepStatus.waived if step.status == StepStatus.waived else StepStatus.done,
-                         done_by_id=actor.id, done_at=now, next_notify_at=None, updated_at=now))
+        rows.append(dict(b_id=step.id, b_opened=opened, b_confirmed_at=at, b_note=row.get("note") or step.note,
+                         b_status=StepStatus.waived if step.status == StepStatus.waived else StepStatus.done))
     if rows:
-        session.execute(update(Step), rows)
+        t = Step.__table__
+        stmt = t.update().where(t.c.id == bindparam("b_id")).values(
+            opened=bindparam("b_opened"), confirmed_at=bindparam("b_confirmed_at"), note=bindparam("b_note"),
+            status=bindparam("b_status"), done_by_id=actor.id, done_at=now, next_notify_at=None, updated_at=now)
+        conn = session.connection()
+        for i in range(0, len(rows), 1000):
+            conn.execute(stmt, rows[i:i + 1000])
+        session.expire_all()
         session.flush()
     record(session, actor=actor, action="deletion.imported", incident_id=incident_id, entity="playbook",
            entity_id=incident_id, after={"confirmed": len(rows), "errors": len(errors)})

@@ -62,6 +62,7 @@ def response_section(*, session, user, incident):
         "blocking": actions.blocking_steps(session, incident.id),
         "fmt": lambda d: d.astimezone(tz).strftime("%Y-%m-%d %H:%M") if d else "-",
         "open": incident.status == "open",
+        "deliveries": notify.deliveries(session, incident_id=incident.id, limit=10),
         "opened_labels": {"yes": _("opened"), "no": _("not opened"), "unknown": _("opened: unknown")},
     }
 
