@@ -102,14 +102,27 @@ def incident_json(session: Session, incident: Incident, *, with_recipients: bool
     return public
 
 
-def _root_cause(session: Session, incident: Incident) -> Any:
-    """The analysis domain's view, when it provides one (`document_view(session, incident)`)."""
+def _root_cause(session: Session, actor: User, incident: Incident, lang: str) -> dict[str, Any] | None:
+    """The root-cause analysis (incidents.analysis) as the documents' plain data, if one was recorded."""
     try:
-        from incidents.analysis import service as analysis  # type: ignore[attr-defined]
-    except ImportError:
+        from incidents.analysis import service as analysis
+        from incidents.analysis import vocab
+    except ImportError:  # pragma: no cover - the analysis domain is part of the product
         return None
-    view = getattr(analysis, "document_view", None)
-    return view(session, incident) if view else None
+    a = analysis.get_analysis(session, actor=actor, incident_id=incident.id)
+    if not (a.whys or a.causes or a.factors or a.countermeasures):
+        return None
+    factors = [{"category": vocab.four_m_label(c["four_m"], lang) if c.get("four_m") else "", "text": c.get("text", "")}
+               for c in a.causes]
+    factors += [{"category": "", "text": vocab.factor_label(code, lang)} for code in a.factors]
+    return {
+        "summary": a.factor_notes,
+        "whys": list(a.whys),
+        "root_cause": a.whys[-1] if a.whys else "",
+        "factors": factors,
+        "countermeasures": [{"title": c.title, "category": vocab.four_e_label(c.four_e, lang), "owner": c.owner_name,
+                             "due_on": c.due_on.isoformat(), "status": c.status} for c in a.countermeasures],
+    }
 
 
 def extras_for(session: Session, actor: User, incident: Incident, *, full: bool, lang: str = "ja") -> Extras:
@@ -122,7 +135,7 @@ def extras_for(session: Session, actor: User, incident: Incident, *, full: bool,
     actions = [s[title] + ((f" ({s['note']})" if lang == "en" else f"（{s['note']}）") if s.get("note") else "")
                for s in steps if s["kind"] in ACTION_STEP_KINDS and s["status"] == "done"]
     extras = Extras(assessment=assessment, steps=steps, actions_taken=actions[:20],
-                    root_cause=_root_cause(session, incident))
+                    root_cause=_root_cause(session, actor, incident, lang))
     if full:
         extras.timeline = [e.model_dump(mode="json") for e in audit.timeline(session, incident_id=incident.id)]
         extras.documents = [

@@ -133,3 +133,24 @@ def test_bulk_readers(make_user, make_incident, tmp_path):
         _, given = service.prepare_letters(s, actor=officer, incident_id=other.id, to="affected",
                                            persons=[{"address": "p@example.jp", "name": "本人 一"}])
         assert given[0].name == "本人 一"
+
+
+def test_root_cause_report_uses_the_recorded_analysis(make_user, make_incident):
+    from datetime import date, timedelta
+
+    from incidents.analysis import service as analysis
+    from incidents.analysis.schemas import AnalysisIn, CountermeasureIn
+
+    officer = make_user("officer")
+    incident = make_incident(officer)
+    with session_scope() as s:
+        analysis.save_analysis(s, actor=officer, incident_id=incident.id, data=AnalysisIn(
+            whys=["宛先を取り違えた", "候補をそのまま選んだ", "送信前に宛先を確認する手順がなかった"],
+            causes=[{"text": "オートコンプリートが有効だった", "four_m": "machine"}]))
+        analysis.add_countermeasure(s, actor=officer, incident_id=incident.id, data=CountermeasureIn(
+            title="外部宛て送信の5分間保留", four_e="engineering", owner=officer.email,
+            due_on=date.today() + timedelta(days=30)))
+        doc = service.generate(s, actor=officer, incident_id=incident.id, kind="root_cause_report")
+        text = flat(pdf_text(service.content(s, actor=officer, document_id=doc.id)[1]))
+    assert "なぜ3：送信前に宛先を確認する手順がなかった" in text
+    assert "オートコンプリートが有効だった" in text and "外部宛て送信の5分間保留" in text
