@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import idna
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from publicsuffixlist import PublicSuffixList
 
 FREE_MAIL_DOMAINS = frozenset(
@@ -133,44 +135,8 @@ def skeleton(text: str) -> str:
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:
     """Optimal-string-alignment distance (substitution, insertion, deletion, adjacent swap),
-    computed in a band of width 2*limit+1; returns limit + 1 for anything farther than limit."""
-    if a == b:
-        return 0
-    p = 0
-    while p < len(a) and p < len(b) and a[p] == b[p]:
-        p += 1
-    a, b = a[p:], b[p:]
-    while a and b and a[-1] == b[-1]:
-        a, b = a[:-1], b[:-1]
-    la, lb = len(a), len(b)
-    inf = limit + 1
-    if abs(la - lb) > limit:
-        return inf
-    if not la or not lb:
-        return min(max(la, lb), inf)
-    prev2: list[int] = []
-    prev = [j if j <= limit else inf for j in range(lb + 1)]
-    for i in range(1, la + 1):
-        cur = [inf] * (lb + 1)
-        if i <= limit:
-            cur[0] = i
-        row_min = cur[0]
-        ca = a[i - 1]
-        for j in range(max(1, i - limit), min(lb, i + limit) + 1):
-            v = prev[j - 1] + (ca != b[j - 1])
-            if prev[j] + 1 < v:
-                v = prev[j] + 1
-            if cur[j - 1] + 1 < v:
-                v = cur[j - 1] + 1
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == b[j - 1] and prev2[j - 2] + 1 < v:
-                v = prev2[j - 2] + 1
-            cur[j] = v if v < inf else inf
-            if v < row_min:
-                row_min = v
-        if row_min > limit:
-            return inf
-        prev2, prev = prev, cur
-    return min(prev[lb], inf)
+    capped: limit + 1 for anything farther than limit (rapidfuzz, in C++)."""
+    return OSA.distance(a, b, score_cutoff=limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,38 +150,97 @@ class Lookalike:
     idn: bool
 
 
+def _deletes(text: str, depth: int) -> set[str]:
+    """Every string reachable by deleting up to `depth` characters (symmetric-delete index)."""
+    out = {text}
+    frontier = {text}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+def _compact(label: str) -> str:
+    return label.replace("-", "").replace(".", "")
+
+
 class LookalikeIndex:
-    """Known domains prepared once; `find(domain)` compares only against plausible references."""
+    """Known domains indexed once, so that `find(domain)` costs the same for 10 or 100,000 of them:
+    candidates come from exact keys (label, skeleton, label without separators) and from a
+    symmetric-delete index (two labels within edit distance 2 share a string reachable by at most
+    two deletions from each); each candidate is then checked precisely by _compare."""
 
     def __init__(self, references: tuple[str, ...] | list[str]) -> None:
         self.refs = [domain_info(r) for r in dict.fromkeys(references) if r]
         self.known = {r.registrable for r in self.refs} | FREE_MAIL_DOMAINS
-        self.by_suffix: dict[str, list[DomainInfo]] = {}
-        self.by_label: dict[str, list[DomainInfo]] = {}
+        self.exact: dict[str, list[DomainInfo]] = {}  # label, skeleton, label without separators
+        self.deleted: dict[str, list[DomainInfo]] = {}  # symmetric-delete keys of the label
+        self.skel_deleted: dict[str, list[DomainInfo]] = {}  # one deletion from the skeleton (IDNs)
+        self.shape: dict[tuple[str, int], tuple[list[str], list[DomainInfo]]] = {}  # (suffix, length)
         for ref in self.refs:
-            parts = ref.suffix.split(".")
-            for i in range(1, len(parts) + 1):  # co.jp is also reachable from "co" (a dropped .jp)
-                self.by_suffix.setdefault(".".join(parts[:i]), []).append(ref)
-            self.by_label.setdefault(ref.label, []).append(ref)
+            label = ref.label
+            if not label:
+                continue
+            for key in {label, skeleton(label), _compact(label)}:
+                self.exact.setdefault(key, []).append(ref)
+            for key in _deletes(label, 1):
+                self.deleted.setdefault(key, []).append(ref)
+            if len(label) >= 8:
+                parts = ref.suffix.split(".")
+                for i in range(1, len(parts) + 1):  # co.jp is also reached from "co" (a dropped .jp)
+                    labels, infos = self.shape.setdefault((".".join(parts[:i]), len(label)), ([], []))
+                    labels.append(label)
+                    infos.append(ref)
+            for key in _deletes(skeleton(label), 1):
+                self.skel_deleted.setdefault(key, []).append(ref)
+
+    def _candidates(self, info: DomainInfo) -> list[DomainInfo]:
+        label = info.label
+        found: dict[int, DomainInfo] = {}
+        get = self.exact.get
+        for key in {label, skeleton(label), _compact(label)}:
+            for ref in get(key, ()):
+                found[id(ref)] = ref
+        get = self.deleted.get
+        for key in _deletes(label, 1):  # within one edit: a shared key at one deletion at most
+            for ref in get(key, ()):
+                found[id(ref)] = ref
+        if len(label) >= 8:  # two edits: refs of a similar length and suffix, compared in C++
+            for n in range(len(label) - 2, len(label) + 3):
+                bucket = self.shape.get((info.suffix, n))
+                if bucket:
+                    for _choice, _score, i in process.extract(
+                        label, bucket[0], scorer=OSA.distance, score_cutoff=2, limit=None
+                    ):
+                        found[id(bucket[1][i])] = bucket[1][i]
+        if info.is_idn:
+            get = self.skel_deleted.get
+            for key in _deletes(skeleton(label), 1):
+                for ref in get(key, ()):
+                    found[id(ref)] = ref
+        return list(found.values())
 
     def find(self, domain: str) -> Lookalike | None:
         """The known domain this one imitates, if any. Known domains themselves never match."""
         info = domain_info(domain)
-        if info.registrable in self.known:
+        if info.registrable in self.known or not info.label:
             return None
         best: Lookalike | None = None
-        candidates = self.by_suffix.get(info.suffix, []) + self.by_label.get(info.label, [])
-        for ref in dict.fromkeys(candidates) if len(candidates) > 1 else candidates:
-            if not info.is_idn and abs(len(info.label) - len(ref.label)) > 2:
-                continue
+        for ref in self._candidates(info):
             hit = _compare(info, ref)
             if hit and (best is None or hit.confidence > best.confidence):
                 best = hit
         return best
 
 
+@lru_cache(maxsize=8)
+def lookalike_index(references: tuple[str, ...]) -> LookalikeIndex:
+    """The index for one set of known domains, kept while the settings and address book stay the same."""
+    return LookalikeIndex(references)
+
+
 def find_lookalike(domain: str, references: tuple[str, ...]) -> Lookalike | None:
-    return LookalikeIndex(references).find(domain)
+    return lookalike_index(tuple(references)).find(domain)
 
 
 def _compare(info: DomainInfo, ref: DomainInfo) -> Lookalike | None:

@@ -35,6 +35,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\u2028\u2029]")
 _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 _WS = re.compile(r"[ \t\r\n]+")
 _HEX2 = re.compile(r"[0-9A-Fa-f]{2}")
+_SURROGATES = re.compile("[\udc80-\udcff]")
+_SPECIAL = re.compile(r'[\\"()<>,;:]')
 
 
 class HeaderNotes:
@@ -115,7 +117,9 @@ def _q_decode(text: str) -> bytes:
 
 def _recover_8bit(value: str, notes: HeaderNotes | None) -> str:
     """Raw 8-bit bytes reach us as surrogate escapes (BytesParser); decode them as Japanese text."""
-    if not any("\udc80" <= c <= "\udcff" for c in value):
+    if value.isascii() and "\x1b" not in value:
+        return value
+    if not _SURROGATES.search(value):
         if "\x1b$" in value or "\x1b(" in value:  # raw ISO-2022-JP without encoded words
             try:
                 return value.encode("ascii").decode("iso2022_jp_ext")
@@ -194,10 +198,11 @@ def split_address_list(value: str, max_items: int = 0) -> list[tuple[str, str, s
     depth_comment = 0
     in_quote = in_angle = False
     escape = False
-    i = 0
-    n = len(value)
     start = 0
-    while i < n:
+    search = _SPECIAL.search
+    m = search(value, 0)
+    while m is not None:  # jump from one special character to the next (linear, in C between them)
+        i = m.start()
         c = value[i]
         if escape:
             escape = False
@@ -231,7 +236,9 @@ def split_address_list(value: str, max_items: int = 0) -> list[tuple[str, str, s
                 start = i + 1
                 if max_items and len(out) > max_items:
                     return out
-        i += 1
+        m = search(value, i + 2 if escape else i + 1)
+        if escape:  # the escaped character is consumed whatever it is
+            escape = False
     _emit(out, value[start:], group)
     return out
 

@@ -53,11 +53,13 @@ INTERNAL_MARKERS: tuple[str, ...] = (
 )
 
 # recipient local parts and display names that look like a mailing list or group
-LIST_LOCAL_PATTERN = (
-    r"^(all|everyone|everybody|allstaff|all[-_.].+|.+[-_.]all|staff|members?|employees|ml|.+[-_.]ml|ml[-_.].+|"
-    r"list|.+[-_.]list|list[-_.].+|.+[-_.]group|group[-_.].+|grp[-_.].+|.+[-_.]grp|.+[-_.]team|team[-_.].+|"
-    r"dl[-_.].+|.+[-_.]dl|zenin|zensha|shain|syain|announce|.+[-_.]announce|.+[-_.]users)$"
+# recipient local parts that look like a mailing list or group: the whole local part is one of
+# LIST_LOCAL_WORDS, or its first or last piece (split at - _ .) is one of LIST_LOCAL_AFFIXES
+LIST_LOCAL_WORDS = frozenset(
+    "all everyone everybody allstaff staff member members employees ml list group grp team dl announce "
+    "zenin zensha shain syain".split()
 )
+LIST_LOCAL_AFFIXES = frozenset("all ml list group grp team dl announce users members".split())
 LIST_NAME_KEYWORDS: tuple[str, ...] = (
     "メーリングリスト", "全員", "全社員", "全社", "全職員", "各位", "一同", "ml", "mailing list", "distribution list",
     "all staff", "everyone",

@@ -82,3 +82,25 @@ def test_domain_info_never_raises(text):
     info = domain_info(text)
     LookalikeIndex(REFS).find(text)
     assert isinstance(info.registrable, str)
+
+
+_LABEL = st.text(alphabet="abcdeo01-", min_size=1, max_size=14)
+
+
+@given(st.lists(_LABEL, min_size=1, max_size=8), _LABEL, st.sampled_from(["co.jp", "jp", "com", "co"]))
+def test_index_finds_what_comparing_every_reference_finds(ref_labels, label, suffix):
+    from incidents.intake.domains import _compare
+
+    refs = tuple(f"{r}.co.jp" for r in ref_labels if not r.startswith("-") and not r.endswith("-"))
+    domain = f"{label}.{suffix}"
+    if label.startswith("-") or label.endswith("-") or not refs:
+        return
+    info = domain_info(domain)
+    index = LookalikeIndex(refs)
+    if info.registrable in index.known:
+        return
+    brute = [h for h in (_compare(info, domain_info(r)) for r in refs) if h]
+    found = index.find(domain)
+    assert (found is None) == (not brute)
+    if found:
+        assert found.confidence == max(h.confidence for h in brute)

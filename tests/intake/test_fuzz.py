@@ -94,3 +94,46 @@ def test_mutated_real_msg_never_crashes(data):
 def test_random_bytes_named_msg_or_eml(blob):
     _check(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + blob, "x.msg")
     _check(blob, "x.eml")
+
+
+def _reference_split(value: str) -> list[tuple[str, str, str]]:
+    """Character-by-character oracle for headers.split_address_list (the original implementation)."""
+    from incidents.intake.headers import _emit
+
+    out: list[tuple[str, str, str]] = []
+    group, depth, in_quote, in_angle, escape, start = "", 0, False, False, False, 0
+    for i, c in enumerate(value):
+        if escape:
+            escape = False
+        elif c == "\\" and (in_quote or depth):
+            escape = True
+        elif in_quote:
+            in_quote = c != '"'
+        elif depth:
+            depth += {"(": 1, ")": -1}.get(c, 0)
+        elif c == '"':
+            in_quote = True
+        elif c == "(":
+            depth = 1
+        elif c in "<>":
+            in_angle = c == "<"
+        elif not in_angle and c in ",;:":
+            item = value[start:i]
+            if c == ":" and "@" not in item:
+                group = item.strip().strip('"')
+            else:
+                _emit(out, item, group)
+                if c == ";":
+                    group = ""
+            start = i + 1
+    _emit(out, value[start:], group)
+    return out
+
+
+@given(st.lists(st.sampled_from(['"', "\\", "(", ")", "<", ">", ",", ";", ":", "@", " ", "a", "b.jp", "x@y.jp",
+                                 "山田", "=?UTF-8?B?5bGx55Sw?="]), max_size=40))
+def test_fast_address_splitter_matches_the_reference(tokens):
+    from incidents.intake.headers import split_address_list
+
+    value = "".join(tokens)
+    assert split_address_list(value) == _reference_split(value)

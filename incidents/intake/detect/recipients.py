@@ -8,12 +8,20 @@ import unicodedata
 from collections import defaultdict
 
 from ..addressbook import Directory
-from ..domains import FREE_MAIL_DOMAINS, LookalikeIndex, domain_info, edit_distance
+from ..domains import FREE_MAIL_DOMAINS, domain_info, edit_distance, lookalike_index
 from ..model import DetectionContext, Finding, ParsedMail
-from ..rules import LIST_LOCAL_PATTERN, LIST_NAME_KEYWORDS
-from .text import fmt_list, matches, normalise
+from ..rules import LIST_LOCAL_AFFIXES, LIST_LOCAL_WORDS, LIST_NAME_KEYWORDS
+from .text import contains_any, fmt_list, normalise
 
-_LIST_LOCAL = re.compile(LIST_LOCAL_PATTERN, re.I)
+_PIECES = re.compile(r"[-_.]")
+
+
+def looks_like_list(local: str) -> bool:
+    local = local.lower()
+    if local in LIST_LOCAL_WORDS:
+        return True
+    pieces = _PIECES.split(local)
+    return len(pieces) > 1 and (pieces[0] in LIST_LOCAL_AFFIXES or pieces[-1] in LIST_LOCAL_AFFIXES)
 _REASONS = {
     "typo": ("{d} 文字違い（タイプミスの疑い）", "is {d} character(s) away (a likely typo)"),
     "homoglyph": ("見た目がよく似た文字に置き換わっている", "uses look-alike characters"),
@@ -80,7 +88,7 @@ def lookalike_domains(mail: ParsedMail, d: Directory, ctx: DetectionContext) -> 
     by_domain: dict[str, list[str]] = defaultdict(list)
     for r in mail.recipients:
         by_domain[r.domain].append(r.address)
-    index = LookalikeIndex(d.references + tuple(sorted(FREE_MAIL_DOMAINS)))
+    index = lookalike_index(d.references + tuple(sorted(FREE_MAIL_DOMAINS)))
     findings = []
     for domain, addresses in by_domain.items():
         if not domain or d.is_internal(addresses[0]):
@@ -144,9 +152,9 @@ def distribution_lists(mail: ParsedMail, d: Directory, ctx: DetectionContext) ->
             add(addr, 0.9, "アドレス帳でメーリングリスト", "a list in the address book")
         elif r.group:
             add(addr, 0.6, f"グループ「{r.group}」の一員として指定", f"addressed through the group '{r.group}'")
-        elif _LIST_LOCAL.match(r.local):
+        elif looks_like_list(r.local):
             add(addr, 0.55, "アドレスの形がメーリングリスト", "the address looks like a mailing list")
-        elif r.name and matches(normalise(r.name), LIST_NAME_KEYWORDS):
+        elif r.name and contains_any(normalise(r.name), LIST_NAME_KEYWORDS):
             add(addr, 0.5, f"表示名「{r.name}」がグループ", f"the display name '{r.name}' names a group")
     if not hits:
         return None

@@ -27,6 +27,16 @@ def _pattern(keyword: str) -> re.Pattern[str]:
     return re.compile(re.escape(kw))
 
 
+@lru_cache(maxsize=64)
+def _combined(keywords: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{_pattern(kw).pattern})" for kw in keywords))
+
+
+def contains_any(text: str, keywords: tuple[str, ...]) -> bool:
+    """One regex pass: is any keyword in the already-normalised text?"""
+    return _combined(keywords).search(text) is not None
+
+
 def matches(text: str, keywords: tuple[str, ...]) -> list[str]:
     """Keywords found in already-normalised text."""
     return [kw for kw in keywords if _pattern(kw).search(text)]
