@@ -25,14 +25,23 @@ def format_time(value: datetime, tz: ZoneInfo, locale: str) -> str:
 
 
 def format_span(span: timedelta, locale: str) -> str:
+    """'1日2時間' / '3時間5分' / '1 d 2 h' / '3 h 5 min': the two largest units."""
     minutes = int(span.total_seconds() // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
+    if days:
+        mins = 0
     if locale == "ja":
         parts = [f"{days}日" if days else "", f"{hours}時間" if hours else "", f"{mins}分" if mins else ""]
         return "".join(parts) or "0分"
     parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{mins} min" if mins else ""]
     return " ".join(p for p in parts if p) or "0 min"
+
+
+def _ceil_minute(span: timedelta) -> timedelta:
+    """Time left, rounded up to the minute: a reminder sent 20 s after 'due in 1 h' still says 1 h."""
+    seconds = max(span.total_seconds(), 0)
+    return timedelta(minutes=-(-seconds // 60))
 
 
 @dataclass(frozen=True)
@@ -111,7 +120,7 @@ def step_notice(
         due=format_time(ctx.due_at, tz, loc),
         assignee=ctx.assignee,
         link=ctx.link,
-        left=format_span(max(ctx.due_at - now, timedelta(0)), loc),
+        left=format_span(_ceil_minute(ctx.due_at - now), loc),
         late=format_span(max(now - ctx.due_at, timedelta(0)), loc),
     )
     due_label = "期限" if loc == "ja" else "Due"

@@ -101,3 +101,12 @@ def test_cli_flow(cli, team, make_incident, tmp_path):
     assert b"BEGIN:VCALENDAR" in ics.read_bytes()
     code, out, err = cli("notifications", "--as", manager.email, "--json")
     assert json.loads(out)[0]["title"].startswith("【第一報】")
+
+
+def test_scheduler_once_from_the_cli(cli, team, make_incident):
+    officer, manager, employee = team
+    make_incident(employee)
+    code, out, err = cli("scheduler", "--once")
+    assert code == 0 and "reminder(s) queued" in out
+    code, out, err = cli("scheduler", "--once", "--verbose")
+    assert code == 0 and json.loads(out[out.index("{"):])["queued"] == 0

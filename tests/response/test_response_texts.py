@@ -53,3 +53,11 @@ def test_ics_feed_reads_back():
     assert events[0].decoded("dtstart") == T0
     assert len(list(events[0].walk("VALARM"))) == 1 and not list(events[1].walk("VALARM"))
     assert str(events[1]["status"]) == "CANCELLED"
+
+
+def test_time_left_is_rounded_up_and_spans_use_two_units():
+    ctx = StepContext(3, "t", "確報", "Final report", T0, "officer", "http://x")
+    n = step_notice("reminder", ctx, locale="ja", recipient_name="担当", now=T0 - timedelta(minutes=59, seconds=40), tz=TOKYO)
+    assert n.title == "【期限のお知らせ】#3 確報（あと1時間）"
+    assert format_span(timedelta(days=2, hours=3, minutes=15), "ja") == "2日3時間"
+    assert format_span(timedelta(hours=3, minutes=15), "en") == "3 h 15 min"
