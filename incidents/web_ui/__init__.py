@@ -1,0 +1,1 @@
+"""The web experience: the guided report (one question per screen) and the manager's control room."""

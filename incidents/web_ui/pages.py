@@ -1,0 +1,192 @@
+"""Pages of the web experience: the guided report (one question per screen), its "what to do now" card,
+and the manager's control room. Thin: the cases, intake and response services do the work."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse
+
+from incidents.api_deps import SessionDep
+from incidents.cases import labels
+from incidents.cases import service as cases
+from incidents.config import get_settings
+from incidents.errors import DomainError
+from incidents.i18n import get_locale
+from incidents.i18n import gettext as _
+from incidents.intake import service as intake
+from incidents.intake.parse import read_limited
+from incidents.people.models import User
+from incidents.response import service as response
+from incidents.response.playbook_rules import STEP_RULE_BY_KEY
+from incidents.types import utcnow
+from incidents.web import CsrfChecked, PageUser, page_locale, render
+from incidents.web_ui import charts, room
+from incidents.web_ui import report as form
+
+router = APIRouter(include_in_schema=False)
+
+# The screens of the guided report, in order, and the form fields each one asks.
+SCREENS: list[tuple[str, tuple[str, ...]]] = [
+    ("mail", ("mail",)),
+    ("what", ("subject", "summary", "sender", "title")),
+    ("whom", ("mistake_type", "unintended", "intended")),
+    ("when", ("sent_at", "discovered_at")),
+    ("how", ("discovery_method",)),
+    ("data", ("data_items", "protection", "key_exposed", "improper_purpose")),
+    ("people", ("affected_persons", "eu")),
+    ("check", ()),
+]
+
+
+def _options() -> dict[str, Any]:
+    return {"labels": labels, "mistake_options": labels.options(labels.MISTAKE_TYPES),
+            "discovery_options": labels.options(labels.DISCOVERY_METHODS),
+            "data_item_options": labels.options(labels.DATA_ITEMS),
+            "protection_options": labels.options(labels.PROTECTION)}
+
+
+def _wizard(request: Request, user: User, values: dict[str, Any], errors: dict[str, str], status_code: int = 200):
+    first_error = next((name for name, fields in SCREENS if any(f in errors for f in fields)), "")
+    return render(request, "pages/report_wizard.html", {
+        "form": values, "errors": errors, "first_error": first_error, "screens": [s for s, _f in SCREENS],
+        "max_mail_mb": intake.limits().max_bytes // (1024 * 1024), **_options(),
+    }, status_code=status_code)
+
+
+@router.get("/report")
+def report_wizard(request: Request, user: PageUser):
+    now = datetime.now(get_settings().tz).strftime("%Y-%m-%dT%H:%M")
+    values = {k: "" for k in form.TEXT_FIELDS} | {"data_items": [], "discovered_at": now, "sender": user.email,
+                                                   "affected_persons": "", "prefilled": False, "attachments_json": ""}
+    return _wizard(request, user, values, {})
+
+
+@router.post("/report", dependencies=[CsrfChecked])
+async def report_submit(request: Request, session: SessionDep, user: PageUser):
+    page_locale(request, user)  # the user's language for the messages made here (dependencies ran in a thread)
+    posted = await request.form()
+    values = form.form_values(posted)
+    upload = posted.get("mail")
+    draft = None
+    if hasattr(upload, "read") and getattr(upload, "filename", ""):
+        try:
+            data = read_limited(upload.file, intake.limits().max_bytes)
+            if data:
+                draft = intake.preview(session, actor=user, data=data, filename=upload.filename)
+        except DomainError as exc:
+            message = getattr(exc, f"message_{get_locale()}", None) or exc.detail
+            return _wizard(request, user, values, {"mail": f"{_('The mail could not be read.')} {message}"}, 422)
+    data = form.payload(values, draft)
+    checked, errors = form.validate(data)
+    if errors:
+        if draft is not None:
+            errors.setdefault("mail", _("Please add the mail again: files are not kept when a form comes back."))
+        return _wizard(request, user, values, errors, 422)
+    if draft is not None:
+        overrides = {k: v for k, v in checked.model_dump().items() if k != "discovery_method"}
+        incident = intake.create_from_draft(session, actor=user, draft=draft, discovery_method=checked.discovery_method,
+                                            discovered_at=checked.discovered_at, accept_findings=True,
+                                            overrides=overrides)
+    else:
+        incident = cases.report(session, actor=user, data=checked)
+    return RedirectResponse(f"/report/{incident.id}/done", status_code=303)
+
+
+@router.get("/report/{incident_id}/done")
+def report_done(request: Request, session: SessionDep, user: PageUser, incident_id: int):
+    incident = cases.get(session, actor=user, incident_id=incident_id)
+    page_locale(request, user)
+    reporter = session.get(User, incident.reporter_id)
+    manager = session.get(User, reporter.manager_id) if reporter and reporter.manager_id else None
+    mine = [s for s in response.list_steps(session, actor=user, incident_id=incident_id, status="pending")
+            if s.role == "employee" and not s.recipient_address]
+    locale = get_locale()
+    public = cases.to_public(session, incident, with_recipients=False)
+    sent = public.sent_at
+    return render(request, "pages/report_done.html", {
+        "incident": public, "manager": manager.display_name if manager else None,
+        "steps": [{"title": response.step_titles(s.kind, None)[0 if locale == "ja" else 1], "due_at": s.due_at}
+                  for s in mine],
+        "sent": sent,
+    })
+
+
+# ---- the manager's control room -------------------------------------------------------------------
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@router.get("/control")
+def control_room(request: Request, session: SessionDep, user: PageUser,
+                 department: str | None = Query(None, max_length=12), type: str | None = Query(None, max_length=40),
+                 days: int = Query(7, ge=1, le=90), months: int = Query(6, ge=1, le=24),
+                 ipage: int = Query(1, ge=1), opage: int = Query(1, ge=1), upage: int = Query(1, ge=1),
+                 rpage: int = Query(1, ge=1)):
+    room.require_room(session, user)
+    page_locale(request, user)
+    f = room.RoomFilter(department_id=_int(department), mistake_type=type or None, days=days, months=months)
+    now = utcnow()
+    locale = get_locale()
+    params = {"department": department or "", "type": type or "", "days": days, "months": months,
+              "ipage": ipage, "opage": opage, "upage": upage, "rpage": rpage}
+
+    def link(anchor: str = "", **changes) -> str:
+        q = {k: v for k, v in (params | changes).items() if v not in ("", None) and not (k.endswith("page") and v == 1)}
+        return "/control?" + urlencode(q) + (f"#{anchor}" if anchor else "")
+
+    months_keys, per_type = room.by_type_per_month(session, user, f, now=now)
+    series = [(code, labels.label(labels.MISTAKE_TYPES, code)) for code in labels.MISTAKE_TYPES]
+    delay_keys, delay = room.report_delay_per_month(session, user, f, now=now)
+    overdue_kinds = [(_step_title(kind, locale), n) for kind, n in room.overdue_by_kind(session, user, f, now=now)]
+    return render(request, "pages/control_room.html", {
+        "f": f, "params": params, "link": link, "now": now,
+        "departments": room.departments(session, user), "mistake_options": labels.options(labels.MISTAKE_TYPES),
+        "labels": labels,
+        "counts": room.counts(session, user, f, now=now),
+        "incidents": room.open_incidents(session, user, f, page=ipage, now=now),
+        "overdue": room.steps(session, user, f, which="overdue", page=opage, now=now),
+        "upcoming": room.steps(session, user, f, which="upcoming", page=upage, now=now),
+        "regulator": room.steps(session, user, f, which="regulator", page=rpage, now=now),
+        "step_title": lambda s: _step_title(s.kind, locale, s.recipient_address),
+        "span": lambda due: _span(due, now),
+        "chart_types": charts.stacked_bars(months_keys, per_type, series),
+        "type_table": [(m, per_type[m]) for m in months_keys], "type_series": series,
+        "chart_delay": charts.bars([m[2:].replace("-", "/") for m in delay_keys],
+                                   [None if delay[m] is None else round(delay[m] / 60, 1) for m in delay_keys],
+                                   unit=_("h")),
+        "chart_overdue": charts.hbars(overdue_kinds),
+    })
+
+
+def _step_title(kind: str, locale: str, recipient: str | None = None) -> str:
+    if kind not in STEP_RULE_BY_KEY:
+        return kind
+    ja, en = response.step_titles(kind, recipient)
+    return ja if locale == "ja" else en
+
+
+def _span(due: datetime | None, now: datetime) -> dict[str, str]:
+    """A countdown in words: ('3h 20m left' | '2d overdue', css)."""
+    if due is None:
+        return {"text": "", "cls": ""}
+    seconds = int((due - now).total_seconds())
+    late = seconds < 0
+    seconds = abs(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        amount = _("%(d)sd %(h)sh", d=days, h=hours)
+    elif hours:
+        amount = _("%(h)sh %(m)sm", h=hours, m=minutes)
+    else:
+        amount = _("%(m)sm", m=minutes)
+    if late:
+        return {"text": _("%(span)s overdue", span=amount), "cls": "overdue"}
+    return {"text": _("%(span)s left", span=amount), "cls": "soon" if seconds < 86400 else ""}

@@ -1,0 +1,217 @@
+"""Read-only aggregates for the manager's control room, always inside the actor's incident scope.
+
+Steps and their deadlines belong to the response domain (its tables, its rules); this module only
+counts and pages them for one screen. Who may see what is decided by incidents.people.access.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlmodel import Session
+
+from incidents.cases.models import Incident, IncidentStatus, MistakeType
+from incidents.config import get_settings
+from incidents.errors import InvalidInput
+from incidents.people.access import incident_scope, managed_department_ids, require_incident_reader, require_role
+from incidents.people.models import Department, User
+from incidents.response.models import Step, StepStatus
+from incidents.types import utcnow
+
+# The steps whose deadline is owed to a regulator (keys of incidents.response.playbook_rules).
+REGULATOR_STEPS = ("preliminary_report", "final_report", "gdpr_authority")
+PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class RoomFilter:
+    department_id: int | None = None
+    mistake_type: str | None = None
+    days: int = 7  # look-ahead for upcoming steps and regulator deadlines
+    months: int = 6  # span of the charts
+
+    def __post_init__(self):
+        if self.mistake_type and self.mistake_type not in MistakeType.__members__:
+            raise InvalidInput(f"unknown mistake type {self.mistake_type!r}")
+        if not 1 <= self.days <= 90 or not 1 <= self.months <= 24:
+            raise InvalidInput("days must be 1..90 and months 1..24")
+
+
+@dataclass
+class Paged:
+    items: list[Any]
+    total: int
+    page: int
+    pages: int
+
+
+def require_room(session: Session, actor: User) -> None:
+    """The control room is for managers and officers."""
+    require_incident_reader(actor)
+    require_role(actor, "manager", "officer")
+
+
+def departments(session: Session, actor: User) -> list[Department]:
+    q = select(Department).order_by(Department.name)
+    if not actor.is_officer:
+        q = q.where(Department.id.in_(managed_department_ids(session, actor) or {-1}))
+    return list(session.execute(q).scalars())
+
+
+def _where(session: Session, actor: User, f: RoomFilter) -> list:
+    conds = []
+    scope = incident_scope(session, actor)
+    if scope is not None:
+        conds.append(scope)
+    if f.department_id:
+        conds.append(Incident.department_id == f.department_id)
+    if f.mistake_type:
+        conds.append(Incident.mistake_type == f.mistake_type)
+    return conds
+
+
+def _page(total: int, page: int, per_page: int) -> tuple[int, int]:
+    pages = max(1, math.ceil(total / per_page))
+    return min(max(1, page), pages), pages
+
+
+def open_incidents(session: Session, actor: User, f: RoomFilter, *, page: int = 1, per_page: int = PER_PAGE,
+                   now: datetime | None = None) -> Paged:
+    """Open incidents, the one with the most pressing pending step first."""
+    now = now or utcnow()
+    conds = [Incident.status == IncidentStatus.open, *_where(session, actor, f)]
+    total = session.execute(select(func.count()).select_from(Incident).where(*conds)).scalar_one()
+    page, pages = _page(total, page, per_page)
+    pending = and_(Step.incident_id == Incident.id, Step.status == StepStatus.pending)
+    next_due = select(func.min(Step.due_at)).where(pending).correlate(Incident).scalar_subquery()
+    late = select(func.count()).where(pending, Step.due_at < now).correlate(Incident).scalar_subquery()
+    rows = session.execute(
+        select(Incident, Department.name, User.display_name, next_due.label("next_due"), late.label("late"))
+        .join(Department, Department.id == Incident.department_id).join(User, User.id == Incident.reporter_id)
+        .where(*conds)
+        .order_by(late.desc(), next_due.is_(None), next_due, Incident.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    items = [{"incident": i, "department": d, "reporter": r, "next_due": _aware(nd), "overdue": n or 0}
+             for i, d, r, nd, n in rows]
+    return Paged(items, total, page, pages)
+
+
+def _aware(value):
+    if isinstance(value, str):  # SQLite returns the aggregate as text
+        value = datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        from datetime import timezone
+
+        value = value.replace(tzinfo=timezone.utc)
+    return value
+
+
+def steps(session: Session, actor: User, f: RoomFilter, *, which: str, page: int = 1, per_page: int = PER_PAGE,
+          now: datetime | None = None) -> Paged:
+    """Pending steps of open incidents: `overdue`, `upcoming` (due within f.days) or `regulator` deadlines."""
+    now = now or utcnow()
+    conds = [Step.status == StepStatus.pending, Step.due_at.is_not(None), Incident.status == IncidentStatus.open,
+             *_where(session, actor, f)]
+    if which == "overdue":
+        conds.append(Step.due_at < now)
+        order = [Step.due_at, Step.id]
+    elif which == "upcoming":
+        conds += [Step.due_at >= now, Step.due_at < now + timedelta(days=f.days)]
+        order = [Step.due_at, Step.id]
+    elif which == "regulator":
+        conds += [Step.kind.in_(REGULATOR_STEPS), Step.due_at < now + timedelta(days=f.days)]
+        order = [Step.due_at, Step.id]
+    else:
+        raise InvalidInput(f"unknown list {which!r}")
+    base = select(Step.id).join(Incident, Incident.id == Step.incident_id).where(*conds)
+    total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    page, pages = _page(total, page, per_page)
+    rows = session.execute(
+        select(Step, Incident).join(Incident, Incident.id == Step.incident_id).where(*conds)
+        .order_by(*order).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Paged([{"step": s, "incident": i} for s, i in rows], total, page, pages)
+
+
+def counts(session: Session, actor: User, f: RoomFilter, *, now: datetime | None = None) -> dict[str, int]:
+    now = now or utcnow()
+    conds = _where(session, actor, f)
+    open_n = session.execute(select(func.count()).select_from(Incident)
+                             .where(Incident.status == IncidentStatus.open, *conds)).scalar_one()
+    start = _month_start(now, 0)
+    month_n = session.execute(select(func.count()).select_from(Incident)
+                              .where(Incident.discovered_at >= start, *conds)).scalar_one()
+    return {"open": open_n, "this_month": month_n,
+            "overdue": steps(session, actor, f, which="overdue", per_page=1, now=now).total,
+            "upcoming": steps(session, actor, f, which="upcoming", per_page=1, now=now).total,
+            "regulator": steps(session, actor, f, which="regulator", per_page=1, now=now).total}
+
+
+# ---- charts' data ---------------------------------------------------------------------------------
+
+
+def _month_start(now: datetime, back: int) -> datetime:
+    local = now.astimezone(get_settings().tz)
+    year, month = local.year, local.month - back
+    while month < 1:
+        month += 12
+        year -= 1
+    return datetime(year, month, 1, tzinfo=get_settings().tz)
+
+
+def _month_keys(now: datetime, months: int) -> list[str]:
+    return [_month_start(now, back).strftime("%Y-%m") for back in range(months - 1, -1, -1)]
+
+
+def by_type_per_month(session: Session, actor: User, f: RoomFilter, *, now: datetime | None = None
+                      ) -> tuple[list[str], dict[str, dict[str, int]]]:
+    """(months, {month: {mistake_type: n}}) for incidents discovered in the last f.months months."""
+    now = now or utcnow()
+    keys = _month_keys(now, f.months)
+    out: dict[str, dict[str, int]] = {k: {} for k in keys}
+    tz = get_settings().tz
+    rows = session.execute(
+        select(Incident.discovered_at, Incident.mistake_type)
+        .where(Incident.discovered_at >= _month_start(now, f.months - 1), *_where(session, actor, f))
+    )
+    for at, kind in rows:
+        key = _aware(at).astimezone(tz).strftime("%Y-%m")
+        if key in out:
+            out[key][kind] = out[key].get(kind, 0) + 1
+    return keys, out
+
+
+def report_delay_per_month(session: Session, actor: User, f: RoomFilter, *, now: datetime | None = None
+                           ) -> tuple[list[str], dict[str, float | None]]:
+    """(months, {month: median minutes from discovery to the first report, or None})."""
+    now = now or utcnow()
+    keys = _month_keys(now, f.months)
+    spans: dict[str, list[float]] = {k: [] for k in keys}
+    tz = get_settings().tz
+    rows = session.execute(
+        select(Incident.discovered_at, Incident.reported_at)
+        .where(Incident.discovered_at >= _month_start(now, f.months - 1), *_where(session, actor, f))
+    )
+    for found, reported in rows:
+        found, reported = _aware(found), _aware(reported)
+        key = found.astimezone(tz).strftime("%Y-%m")
+        if key in spans and reported is not None:
+            spans[key].append(max(0.0, (reported - found).total_seconds() / 60))
+    return keys, {k: (statistics.median(v) if v else None) for k, v in spans.items()}
+
+
+def overdue_by_kind(session: Session, actor: User, f: RoomFilter, *, now: datetime | None = None) -> list[tuple[str, int]]:
+    now = now or utcnow()
+    rows = session.execute(
+        select(Step.kind, func.count()).join(Incident, Incident.id == Step.incident_id)
+        .where(Step.status == StepStatus.pending, Step.due_at < now, Incident.status == IncidentStatus.open,
+               *_where(session, actor, f))
+        .group_by(Step.kind).order_by(func.count().desc())
+    ).all()
+    return [(k, n) for k, n in rows]
