@@ -131,4 +131,8 @@ class Directory:
         return d
 
     def is_internal(self, address: str) -> bool:
-        return registrable_domain(address.rpartition("@")[2]) in self.own
+        domain = address.rpartition("@")[2]
+        memo = self.cache.get(domain)
+        if memo is None:
+            memo = self.cache[domain] = registrable_domain(domain) in self.own
+        return memo

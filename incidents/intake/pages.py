@@ -1,0 +1,110 @@
+"""Pages of the intake: drop the sent mail, review what was read and found, create the incident.
+
+The review form is the report form pre-filled from the mail; the proposals are shown with their
+reasons and pre-selected, and nothing is created until the user submits it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from incidents.api_deps import SessionDep
+from incidents.cases import labels
+from incidents.config import get_settings
+from incidents.errors import DomainError, InvalidInput
+from incidents.intake import service
+from incidents.intake.parse import read_limited
+from incidents.web import CsrfChecked, PageUser, render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(get_settings().resolved_secret_key(), salt="intake-draft")
+
+
+def _choices() -> dict[str, Any]:
+    return {"labels": labels, "mistake_options": labels.options(labels.MISTAKE_TYPES),
+            "discovery_options": labels.options(labels.DISCOVERY_METHODS),
+            "data_item_options": labels.options(labels.DATA_ITEMS),
+            "protection_options": labels.options(labels.PROTECTION)}
+
+
+@router.get("/intake/mail")
+def upload_form(request: Request, user: PageUser):
+    return render(request, "pages/intake/upload.html", {"error": None})
+
+
+@router.post("/intake/mail", dependencies=[CsrfChecked])
+async def review(request: Request, session: SessionDep, user: PageUser):
+    form = await request.form()
+    upload = form.get("file")
+    if upload is None or not hasattr(upload, "file"):
+        return render(request, "pages/intake/upload.html", {"error": "no_file"}, status_code=422)
+    csv_upload = form.get("recipients_csv")
+    try:
+        data = read_limited(upload.file, service.limits().max_bytes)
+        csv_data = read_limited(csv_upload.file, 25 * 1024 * 1024) if hasattr(csv_upload, "file") else None
+        draft = service.preview(session, actor=user, data=data, filename=upload.filename or "",
+                                recipients_csv=csv_data or None,
+                                recipients_field=str(form.get("recipients_field") or "bcc"))
+    except DomainError as exc:
+        message = exc.message_en if getattr(exc, "message_en", None) else exc.detail
+        if user.locale != "en" and getattr(exc, "message_ja", None):
+            message = exc.message_ja
+        return render(request, "pages/intake/upload.html", {"error": message}, status_code=exc.status_code)
+    token = _signer().dumps({"uid": user.id, "draft": _slim(draft)})
+    now = datetime.now(get_settings().tz).strftime("%Y-%m-%dT%H:%M")
+    return render(request, "pages/intake/review.html",
+                  {"draft": draft, "token": token, "now": now, **_choices(),
+                   "evidence_key": "evidence_en" if user.locale == "en" else "evidence_ja",
+                   "message_key": "message_en" if user.locale == "en" else "message_ja"})
+
+
+def _slim(draft: dict[str, Any]) -> dict[str, Any]:
+    """What the create step needs back (the signed copy travels with the form, not the mail)."""
+    return {"incident": draft["incident"], "source": draft["source"],
+            "findings": [{k: f.get(k) for k in ("type", "confidence", "addresses", "intended_domain",
+                                                 "intended_address")} for f in draft["findings"]],
+            "warnings": draft["warnings"]}
+
+
+@router.post("/intake/mail/create", dependencies=[CsrfChecked])
+async def create(request: Request, session: SessionDep, user: PageUser):
+    form = await request.form()
+    try:
+        payload = _signer().loads(str(form.get("draft_token", "")))
+    except BadSignature:
+        raise InvalidInput("the review form was altered or has expired; upload the mail again") from None
+    if payload.get("uid") != user.id:
+        raise InvalidInput("this review belongs to another user; upload the mail again")
+    discovered = str(form.get("discovered_at") or "")
+    try:
+        moment = datetime.fromisoformat(discovered)
+    except ValueError:
+        raise InvalidInput("discovered_at: give the date and time it was found") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=get_settings().tz)
+    overrides = {
+        "title": str(form.get("title") or "").strip() or None,
+        "mistake_type": str(form.get("mistake_type") or "other"),
+        "data_items": list(form.getlist("data_items")),
+        "affected_persons": int(form.get("affected_persons") or 0),
+        "protection": str(form.get("protection") or "none"),
+        "key_exposed": form.get("key_exposed") == "on",
+        "jurisdictions": ["jp", "eu"] if form.get("eu") == "on" else ["jp"],
+    }
+    if form.get("sent_at"):
+        sent = datetime.fromisoformat(str(form.get("sent_at")))
+        overrides["sent_at"] = sent if sent.tzinfo else sent.replace(tzinfo=get_settings().tz)
+    draft = payload["draft"]
+    # the user's choices on the form are the decision: nothing else is applied on top of them
+    incident = service.create_from_draft(session, actor=user, draft=draft, discovery_method=str(form.get("discovery_method") or ""),
+                                         discovered_at=moment, accept_findings=form.get("apply_recipients") == "on",
+                                         overrides=overrides)
+    return RedirectResponse(f"/incidents/{incident.id}?reported=1", status_code=303)
