@@ -256,3 +256,9 @@ def test_zip_bomb_attachment_is_read_only_up_to_the_cap():
     data = make_mail(attachments=[("bomb.xlsx", "application/octet-stream", buf.getvalue())])
     [att] = parse_mail(data, limits=IntakeLimits(max_inspect_bytes=1_000_000)).attachments
     assert att.rows is not None and att.rows < 100_000
+
+
+def test_raw_iso_2022_jp_header_without_encoded_words():
+    raw = "Subject: 請求書のご送付".encode("iso2022_jp")
+    data = make_mail(subject="placeholder").replace(b"Subject: placeholder", raw)
+    assert parse_mail(data).subject == "請求書のご送付"
