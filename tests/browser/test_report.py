@@ -1,0 +1,89 @@
+"""The guided report in a real browser: a dropped .eml fills the screens, the draft survives a closed
+browser tab, and the report ends on the "what to do now" card."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from incidents.cases.models import Incident, Recipient
+from tests.web_ui.mails import sent_mail
+
+from .helpers import login
+from .helpers import current, drop_file, next_screen
+
+
+def test_guided_report_with_a_dropped_eml(page, make_user, session):
+    manager = make_user(role="manager", name="上長 花子")
+    user = make_user(manager=manager, name="山田 太郎")
+    login(page, user)
+    page.get_by_role("link", name="誤送信を報告する").first.click()
+    expect(page).to_have_url(re.compile(r"/report$"))
+    expect(page.locator("#step-count")).to_have_text("質問 1 / 8")
+    expect(page.locator("section.step[data-step=what]")).to_be_hidden()  # one question per screen
+
+    mail = sent_mail(to=[("鈴木 一郎", "suzuki@b-corp.example")], subject="【見積書送付】保守契約")
+    drop_file(page, "#dropzone", "送信済み.eml", mail)
+    expect(page.locator("#mail-status")).to_have_text("メールから読み取りました。入力された回答を確認してください。")
+
+    next_screen(page, "何を送りましたか？")
+    expect(page.locator("#subject")).to_have_value("【見積書送付】保守契約")
+    expect(page.locator("#sender")).to_have_value("taro.yamada@example.co.jp")
+    expect(page.locator("#attachments-list")).to_contain_text("顧客名簿.csv")
+    next_screen(page, "誰に届きましたか？")
+    expect(page.locator("#unintended")).to_have_value("suzuki@b-corp.example, 鈴木 一郎")
+    page.locator("#intended").fill("sato@a-corp.example, 佐藤 花子, A株式会社")
+    next_screen(page, "いつ送信し、いつ気づきましたか？")
+    expect(page.locator("#sent_at")).not_to_have_value("")
+
+    # The browser is closed by accident: the draft is still there in a new tab of the same browser.
+    page.reload()
+    expect(page.locator("#draft-note")).to_be_visible()
+    expect(current(page).locator("h2")).to_have_text("いつ送信し、いつ気づきましたか？")
+    expect(page.locator("#intended")).to_have_value("sato@a-corp.example, 佐藤 花子, A株式会社")
+
+    page.locator("#discovered_at").press("Enter")  # Enter moves on, it does not submit half a report
+    expect(current(page).locator("h2")).to_have_text("どのようにして判明しましたか？")
+    page.check("input[name=discovery_method][value=recipient_reported]")
+    next_screen(page, "どんな情報が含まれていましたか？")
+    page.get_by_label("氏名").check()
+    next_screen(page, "何人分の情報ですか？")
+    page.locator("#affected_persons").fill("1")
+    next_screen(page, "確認して報告")
+    expect(page.locator("#review")).to_contain_text("【見積書送付】保守契約")
+
+    # The dropped file was lost with the reload (browsers never keep files); the draft kept its facts.
+    page.get_by_role("button", name="今すぐ報告する").click()
+    expect(page.get_by_role("heading", name="報告を受け付けました。ありがとうございます。今すぐすること")).to_be_visible()
+    expect(page.locator(".now-card")).to_contain_text("上長 花子")
+    expect(page.locator(".now-card")).to_contain_text("まだ自分の判断で謝罪しないでください。")
+    expect(page.locator(".now-card")).to_contain_text("開封せずに")
+    assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('incidents.report'))") == []
+
+    incident = session.execute(select(Incident)).scalar_one()
+    assert incident.subject == "【見積書送付】保守契約" and incident.affected_persons == 1
+    assert "name" in incident.data_items
+    rows = {r.address: r.kind for r in session.execute(select(Recipient)).scalars()}
+    assert rows == {"suzuki@b-corp.example": "unintended", "sato@a-corp.example": "intended"}
+    page.get_by_role("link", name=re.compile("事案 #")).click()
+    expect(page.locator("dl.facts").first).to_contain_text("顧客名簿.csv")
+    assert page.dialogs == []
+
+
+def test_guided_report_with_the_mail_kept_in_the_form(page, make_user, session):
+    """Dropped, then reported without reloading: the file goes with the form, so To/Cc/Bcc are kept."""
+    user = make_user(locale="en")
+    login(page, user)
+    page.goto("/report")
+    expect(page.locator("#step-count")).to_have_text("Question 1 of 8")
+    mail = sent_mail(to=[("", "all-staff@partner.example"), ("", "kimura@partner.example")])
+    drop_file(page, "#dropzone", "sent.eml", mail)
+    expect(page.locator("#mail-status")).to_contain_text("Read from the mail")
+    for _ in range(7):
+        page.click("#step-next")
+    page.get_by_role("button", name="Report now").click()
+    expect(page.get_by_role("heading", name="Reported. Thank you. What to do now")).to_be_visible()
+    rows = session.execute(select(Recipient.address, Recipient.field)).all()
+    assert sorted(rows) == [("all-staff@partner.example", "to"), ("kimura@partner.example", "to")]

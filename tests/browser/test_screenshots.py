@@ -1,0 +1,75 @@
+"""Screenshots of each page in Japanese and English (docs/screenshots/ via scripts/screenshots), taken on a
+realistic department; each page is checked to be in the right language before it is saved."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.web_ui.mails import sent_mail
+
+from .helpers import drop_file, login
+from .seed import seed_department
+
+TEXT = {
+    "ja": {"report": "誤送信を報告する", "read": "メールから読み取りました", "next": "次へ", "room": "管理画面",
+           "done": "今すぐすること", "incidents": "事案"},
+    "en": {"report": "Report a mis-sent mail", "read": "Read from the mail", "next": "Next", "room": "Control room",
+           "done": "What to do now", "incidents": "Incidents"},
+}
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_screenshots(lang, new_page, make_user, make_incident, shot):
+    t = TEXT[lang]
+    manager, employee, incidents = seed_department(make_user, make_incident, locale=lang)
+    page = new_page()
+    page.goto(f"/login?lang={lang}")
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    shot(page, f"login-{lang}")
+
+    login(page, employee)
+    shot(page, f"home-{lang}")
+    page.goto("/report")
+    expect(page.locator("h1")).to_have_text(t["report"])
+    shot(page, f"report-1-mail-{lang}")
+    drop_file(page, "#dropzone", "sent.eml", sent_mail(to=[("鈴木 一郎", "suzuki@b-corp.example"),
+                                                             ("", "info@b-corp.example")]))
+    expect(page.locator("#mail-status")).to_contain_text(t["read"])
+    shot(page, f"report-2-mail-read-{lang}")
+    page.click("#step-next")
+    shot(page, f"report-3-what-{lang}")
+    page.click("#step-next")
+    shot(page, f"report-4-whom-{lang}")
+    for _ in range(3):
+        page.click("#step-next")
+    shot(page, f"report-5-data-{lang}")
+    page.click("#step-next")
+    page.locator("#affected_persons").fill("2")
+    page.click("#step-next")
+    shot(page, f"report-6-check-{lang}")
+    page.locator("button.report-now").click()
+    expect(page.locator(".now-card h1")).to_contain_text(t["done"])
+    page.locator("details.say summary").click()
+    shot(page, f"report-7-what-to-do-now-{lang}")
+    page.locator(".now-card a.button").click()
+    expect(page.locator("#response")).to_be_visible()
+    shot(page, f"incident-{lang}")
+
+    phone = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    login(phone, employee)
+    phone.goto("/report")
+    phone.click("#step-next")
+    shot(phone, f"phone-report-{lang}")
+
+    room = new_page()
+    login(room, manager)
+    room.get_by_role("link", name=t["room"]).click()
+    expect(room.locator("svg.svg-chart")).to_have_count(3)
+    shot(room, f"control-room-{lang}")
+    phone_room = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    login(phone_room, manager)
+    phone_room.goto("/control")
+    shot(phone_room, f"phone-control-room-{lang}")
+    for p in (page, phone, room, phone_room):
+        assert p.dialogs == []
