@@ -90,8 +90,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("source_ref"),
     )
-    op.create_index("ix_nearmiss_cases_status_published", "nearmiss_cases", ["status", "published_at"])
-    op.create_index("ix_nearmiss_cases_status_type", "nearmiss_cases", ["status", "mistake_type", "published_at"])
+    op.create_index("ix_nearmiss_cases_status_id", "nearmiss_cases", ["status", "id"])
+    op.create_index("ix_nearmiss_cases_status_type", "nearmiss_cases", ["status", "mistake_type", "id"])
     op.create_index("ix_nearmiss_cases_period", "nearmiss_cases", ["status", "period"])
 
     if op.get_bind().dialect.name == "postgresql":
@@ -123,7 +123,7 @@ def downgrade() -> None:
         op.execute("DROP TABLE IF EXISTS nearmiss_fts")
     op.drop_index("ix_nearmiss_cases_period", table_name="nearmiss_cases")
     op.drop_index("ix_nearmiss_cases_status_type", table_name="nearmiss_cases")
-    op.drop_index("ix_nearmiss_cases_status_published", table_name="nearmiss_cases")
+    op.drop_index("ix_nearmiss_cases_status_id", table_name="nearmiss_cases")
     op.drop_table("nearmiss_cases")
     op.drop_index("ix_rca_countermeasures_owner", table_name="rca_countermeasures")
     op.drop_index("ix_rca_countermeasures_status_due", table_name="rca_countermeasures")

@@ -11,7 +11,7 @@ import statistics
 from collections import Counter
 from datetime import datetime
 
-from sqlalchemy import and_, func, select, text
+from sqlalchemy import and_, column, func, literal_column, select, table, text
 from sqlmodel import Session
 
 from incidents.errors import Forbidden, NotFound
@@ -22,6 +22,8 @@ from incidents.nearmiss.service import case_public, normalize
 from incidents.people.models import User
 
 MAX_TERMS = 8
+COUNT_CAP = 200
+FTS = table("nearmiss_fts", column("rowid"))
 
 
 def require_reader(actor: User) -> None:
@@ -33,7 +35,8 @@ def _like(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _conditions(session: Session, f: LibraryFilter) -> list:
+def _conditions(session: Session, f: LibraryFilter) -> tuple[list, str | None]:
+    """WHERE conditions, and the FTS5 query (SQLite, terms of 3+ characters) that drives the search."""
     conds = [NearMissCase.status == CaseStatus.published]
     if f.mistake_type:
         conds.append(NearMissCase.mistake_type == f.mistake_type)
@@ -46,20 +49,16 @@ def _conditions(session: Session, f: LibraryFilter) -> list:
     if f.period_to:
         conds.append(NearMissCase.period <= f.period_to)
     terms = [t for t in normalize(f.q).split() if t][:MAX_TERMS]
-    if not terms:
-        return conds
-    if session.get_bind().dialect.name == "sqlite":
+    fts = None
+    if terms and session.get_bind().dialect.name == "sqlite":
         long = [t for t in terms if len(t) >= 3]
         if long:
-            expr = " AND ".join('"' + t.replace('"', '""') + '"' for t in long)
-            conds.append(text("nearmiss_cases.id IN (SELECT rowid FROM nearmiss_fts WHERE nearmiss_fts MATCH :fts_q)")
-                         .bindparams(fts_q=expr))
-        short = [t for t in terms if len(t) < 3]
-    else:
-        short = terms  # pg_trgm's GIN index serves LIKE '%term%' for terms of three characters or more
-    for t in short:
+            fts = " AND ".join('"' + t.replace('"', '""') + '"' for t in long)
+        terms = [t for t in terms if len(t) < 3]
+    # PostgreSQL: pg_trgm's GIN index serves LIKE '%term%' for terms of three characters or more
+    for t in terms:
         conds.append(NearMissCase.search_text.like(_like(t), escape="\\"))
-    return conds
+    return conds, fts
 
 
 def _excerpt(case: NearMissCase, length: int = 140) -> str:
@@ -67,19 +66,45 @@ def _excerpt(case: NearMissCase, length: int = 140) -> str:
     return happened if len(happened) <= length else happened[:length - 1] + "…"
 
 
+def _summary(c: NearMissCase) -> CaseSummary:
+    return CaseSummary(id=c.id, title=c.title, mistake_type=c.mistake_type, period=c.period, factors=c.factors,
+                       four_e=c.four_e, published_at=c.published_at, excerpt=_excerpt(c))
+
+
 def search(session: Session, *, actor: User, filters: LibraryFilter | None = None, page: int = 1,
            per_page: int = 20) -> CasePage:
+    """Newest first (by case number). With an FTS query (SQLite) the full-text index drives and is read
+    in descending rowid order, so a frequent word stops after one page. The count stops at COUNT_CAP
+    ("200+"), so that a word found in many cases costs no full count."""
     require_reader(actor)
     f = filters or LibraryFilter()
     page, per_page = max(1, page), max(1, min(per_page, 100))
-    where = and_(*_conditions(session, f))
-    total = session.execute(select(func.count()).select_from(NearMissCase).where(where)).scalar_one()
-    rows = session.execute(select(NearMissCase).where(where)
-                           .order_by(NearMissCase.published_at.desc(), NearMissCase.id.desc())
-                           .offset((page - 1) * per_page).limit(per_page)).scalars()
-    items = [CaseSummary(id=c.id, title=c.title, mistake_type=c.mistake_type, period=c.period, factors=c.factors,
-                         four_e=c.four_e, published_at=c.published_at, excerpt=_excerpt(c)) for c in rows]
-    return CasePage(items=items, total=total, page=page, per_page=per_page, pages=max(1, -(-total // per_page)))
+    conds, fts = _conditions(session, f)
+    where = and_(*conds)
+    lower_bound = False
+    if session.get_bind().dialect.name == "postgresql":
+        # psycopg prepares repeated statements; a generic plan cannot know whether a word is rare (use the
+        # trigram index) or frequent (walk the primary key backwards). Plan each search for its words.
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    if fts is not None:
+        # The unary plus keeps SQLite from driving the join from the cases table: the FTS index must lead.
+        match = text("nearmiss_fts MATCH :fts_q").bindparams(fts_q=fts)
+        joined = select(NearMissCase).select_from(FTS).join(NearMissCase, NearMissCase.id == literal_column("+nearmiss_fts.rowid"))
+        stmt = joined.where(match, where).order_by(FTS.c.rowid.desc())
+        ids = (select(FTS.c.rowid).select_from(FTS)
+               .join(NearMissCase, NearMissCase.id == literal_column("+nearmiss_fts.rowid")).where(match, where))
+    else:
+        stmt = select(NearMissCase).where(where).order_by(NearMissCase.id.desc())
+        ids = select(NearMissCase.id).where(where)
+    total = session.execute(select(func.count()).select_from(ids.limit(COUNT_CAP + 1).subquery())).scalar_one()
+    if total > COUNT_CAP:
+        total, lower_bound = COUNT_CAP, True
+    rows = session.execute(stmt.offset((page - 1) * per_page).limit(per_page)).scalars()
+    items = [_summary(c) for c in rows]
+    if lower_bound and len(items) == per_page:
+        total = max(total, (page - 1) * per_page + len(items) + 1)
+    return CasePage(items=items, total=total, total_is_lower_bound=lower_bound, page=page, per_page=per_page,
+                    pages=max(1, -(-total // per_page)))
 
 
 def get_case(session: Session, *, actor: User, case_id: int) -> CasePublic:
@@ -94,7 +119,11 @@ def stats(session: Session, *, actor: User, filters: LibraryFilter | None = None
     """Cases per month by type, the most frequent contributing factors, and the median time from
     discovery to the first report, over the published cases (and the filters, if any)."""
     require_reader(actor)
-    where = and_(*_conditions(session, filters or LibraryFilter()))
+    conds, fts = _conditions(session, filters or LibraryFilter())
+    if fts is not None:
+        conds.append(text("nearmiss_cases.id IN (SELECT rowid FROM nearmiss_fts WHERE nearmiss_fts MATCH :fts_q)")
+                     .bindparams(fts_q=fts))
+    where = and_(*conds)
     per_month = [MonthCount(period=p, mistake_type=m, count=n) for p, m, n in session.execute(
         select(NearMissCase.period, NearMissCase.mistake_type, func.count()).where(where)
         .group_by(NearMissCase.period, NearMissCase.mistake_type).order_by(NearMissCase.period))]
@@ -117,7 +146,5 @@ def feed(session: Session, *, actor: User, since: datetime | None = None, limit:
     stmt = select(NearMissCase).where(NearMissCase.status == CaseStatus.published)
     if since is not None:
         stmt = stmt.where(NearMissCase.published_at >= since)
-    rows = session.execute(stmt.order_by(NearMissCase.published_at.desc(), NearMissCase.id.desc())
-                           .limit(max(1, min(limit, 200)))).scalars()
-    return [CaseSummary(id=c.id, title=c.title, mistake_type=c.mistake_type, period=c.period, factors=c.factors,
-                        four_e=c.four_e, published_at=c.published_at, excerpt=_excerpt(c)) for c in rows]
+    rows = session.execute(stmt.order_by(NearMissCase.id.desc()).limit(max(1, min(limit, 200)))).scalars()
+    return [_summary(c) for c in rows]

@@ -25,8 +25,8 @@ class CaseStatus(StrEnum):
 class NearMissCase(SQLModel, table=True):
     __tablename__ = "nearmiss_cases"
     __table_args__ = (
-        Index("ix_nearmiss_cases_status_published", "status", "published_at"),
-        Index("ix_nearmiss_cases_status_type", "status", "mistake_type", "published_at"),
+        Index("ix_nearmiss_cases_status_id", "status", "id"),
+        Index("ix_nearmiss_cases_status_type", "status", "mistake_type", "id"),
         Index("ix_nearmiss_cases_period", "status", "period"),
     )
     id: int | None = Field(default=None, primary_key=True)

@@ -66,6 +66,7 @@ class CaseSummary(BaseModel):
 class CasePage(BaseModel):
     items: list[CaseSummary]
     total: int
+    total_is_lower_bound: bool = False  # "200+": counting stops at the cap (library.COUNT_CAP)
     page: int
     per_page: int
     pages: int

@@ -181,3 +181,29 @@ def test_cli_draft_publish_search_withdraw(world, cli):
     assert code == 0, err
     code, out, err = cli("nearmiss", "show", case_id, "--as", reader.email)
     assert code == 1 and "not found" in err
+
+
+def test_counts_stop_at_the_cap_and_pages_still_go_on(make_user):
+    from datetime import datetime, timezone
+
+    from sqlalchemy import insert
+
+    from incidents.nearmiss.library import COUNT_CAP
+    from incidents.nearmiss.models import NearMissCase
+
+    reader = make_user("employee", department="Support")
+    now = datetime.now(timezone.utc)
+    rows = [dict(source_ref=f"r{i}", locale="ja", title=f"事例{i}", sections=[], search_text=f"共通の語句 事例{i}",
+                 mistake_type="bcc_exposure" if i % 2 else "wrong_recipient", discovery_method="self_noticed",
+                 period="2030-01", data_items=[], factors=[], factors_text=" ", four_m=[], four_e=[], four_e_text=" ",
+                 status="published", published_at=now, updated_at=now) for i in range(COUNT_CAP + 30)]
+    with session_scope() as s:
+        s.execute(insert(NearMissCase), rows)
+    with session_scope() as s:
+        page = library.search(s, actor=reader, filters=LibraryFilter(q="共通の語句"))
+        assert page.total == COUNT_CAP and page.total_is_lower_bound and len(page.items) == 20
+        assert page.items[0].title == f"事例{COUNT_CAP + 29}"  # newest first
+        last = library.search(s, actor=reader, filters=LibraryFilter(q="共通の語句"), page=12)
+        assert len(last.items) == 10
+        exact = library.search(s, actor=reader, filters=LibraryFilter(q="事例1"))
+        assert not exact.total_is_lower_bound and exact.total == len([i for i in range(COUNT_CAP + 30) if "事例1" in f"事例{i}"])
