@@ -88,9 +88,14 @@ def notifications_for(due_at: datetime, durations: ResponseDurations) -> list[Du
 
 
 def _eligible(n: DueNotification, since: datetime | None) -> bool:
-    """Reminders and the manager's escalation whose moment lies before the step existed are
-    never sent (the first report told the manager already); the officers' escalation is."""
-    return since is None or n.kind == ESCALATION_OFFICERS or n.fire_at >= since
+    """A notification whose moment lies before the step existed is never sent."""
+    return since is None or n.fire_at >= since
+
+
+def _anchor(due_at: datetime, since: datetime | None) -> datetime:
+    """A step created already overdue (recipients added late, facts corrected) is overdue from
+    its creation: the manager hears at once, the officers after the usual delay."""
+    return since if since is not None and due_at < since else due_at
 
 
 def fired(
@@ -102,15 +107,16 @@ def fired(
 ) -> list[DueNotification]:
     """The notifications whose time has come at `now`, without stale ones.
 
-    - a reminder (or the manager's escalation) whose time lies before `since` (the step's
-      creation) is never sent;
+    - a notification whose time lies before `since` (the step's creation) is never sent, and a
+      step created already overdue counts as overdue from its creation;
     - of several reminders that came due together (the scheduler was down), only the most
       urgent is sent, and none once the step is overdue (the escalation says more).
     The scheduler inserts each result into its outbox under the unique key
     (step, kind, threshold), so asking again later, or from a second process, never yields a
     second delivery.
     """
-    due = [n for n in notifications_for(due_at, durations) if n.fire_at <= now and _eligible(n, since)]
+    anchor = _anchor(due_at, since)
+    due = [n for n in notifications_for(anchor, durations) if n.fire_at <= now and _eligible(n, since)]
     escalations = [n for n in due if n.kind != REMINDER]
     if escalations:
         return escalations
@@ -130,7 +136,7 @@ def next_notify_at(
         return None
     times = [
         n.fire_at
-        for n in notifications_for(due_at, durations)
+        for n in notifications_for(_anchor(due_at, since), durations)
         if _eligible(n, since) and (after is None or n.fire_at > after)
     ]
     return min(times, default=None)

@@ -14,13 +14,13 @@ from incidents import events
 from incidents.cases.models import Incident, Recipient
 from incidents.config import get_settings
 from incidents.errors import InvalidTransition
-from incidents.notify.service import enqueue
+from incidents.notify.service import enqueue, insert_ignore
 from incidents.people.access import can_manage
 from incidents.people.models import User
 from incidents.response.messages import FirstReport, first_report_notice
-from incidents.response.models import Step, StepStatus
+from incidents.response.models import Reminder, Step, StepStatus
 from incidents.response.service import durations, sync_playbook
-from incidents.response.deadlines import next_notify_at
+from incidents.response.deadlines import ESCALATION_MANAGER, next_notify_at
 from incidents.types import utcnow
 
 
@@ -83,6 +83,15 @@ def notify_first_report(session: Session, *, incident: Incident) -> int:
 def on_created(*, session: Session, incident: Incident, actor: Any, **_: Any) -> None:
     sync_playbook(session, incident=incident, actor=actor)
     notify_first_report(session, incident=incident)
+    # Filed after the first hour: the first report itself tells the manager, so its "overdue"
+    # escalation is recorded as given (the officers still hear if nobody acknowledges it).
+    step = session.execute(
+        select(Step).where(Step.incident_id == incident.id, Step.key == "first_report")
+    ).scalar_one_or_none()
+    now = utcnow()
+    if step is not None and step.due_at is not None and step.due_at <= now:
+        insert_ignore(session, Reminder, [dict(step_id=step.id, incident_id=incident.id, kind=ESCALATION_MANAGER,
+                                                threshold=0, fire_at=now, created_at=now)])
 
 
 def on_changed(*, session: Session, incident: Incident, actor: Any, **_: Any) -> None:

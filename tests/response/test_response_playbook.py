@@ -128,3 +128,12 @@ def test_durations_from_settings_object():
     assert d.reminders_before == (timedelta(hours=2),)
     assert d.escalate_officers_after == timedelta(hours=1)
     assert "public_announcement" in keys(generate(facts(affected_persons=501), d))
+
+
+def test_step_created_overdue_escalates_from_its_creation():
+    d = ResponseDurations()
+    due = T0  # recipients added two days after the step's due time
+    created = T0 + timedelta(days=2)
+    assert [n.kind for n in fired(due, created + timedelta(seconds=5), d, since=created)] == [ESCALATION_MANAGER]
+    later = fired(due, created + timedelta(hours=25), d, since=created)
+    assert [(n.kind, n.fire_at) for n in later][-1] == (ESCALATION_OFFICERS, created + timedelta(hours=24))

@@ -255,3 +255,19 @@ def test_two_scheduler_processes_deliver_each_reminder_once(smtp_server, make_us
     assert len(owners) == 2 and len(incidents) == 12
     with session_scope(write=False) as s:
         assert s.execute(select(func.count()).select_from(Reminder)).scalar_one() == n_steps
+
+
+def test_first_report_filed_late_is_not_escalated_to_the_manager_twice(make_user, make_incident):
+    manager = make_user("manager")
+    employee = make_user("employee", manager=manager)
+    inc = make_incident(employee)  # discovered two hours before filing: the first report is already late
+    with session_scope() as s:
+        emit_due(s, now=utcnow() + timedelta(minutes=1), durations=ResponseDurations(), settings=get_settings())
+    with session_scope(write=False) as s:
+        from incidents.notify.models import InAppNotification
+
+        titles = [n.title for n in s.execute(select(InAppNotification).where(
+            InAppNotification.user_id == manager.id)).scalars()]
+        step = s.execute(select(Step).where(Step.incident_id == inc.id, Step.key == "first_report")).scalar_one()
+    assert [t for t in titles if "第一報" in t] == [titles[0]] and titles[0].startswith("【第一報】")
+    assert step.next_notify_at is not None  # the officers still hear if nobody acknowledges it
