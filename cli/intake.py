@@ -109,6 +109,7 @@ def import_mail(
     recipients_field: Annotated[str, typer.Option("--recipients-field", help="to | cc | bcc for the CSV rows")] = "bcc",
     no_suggestions: Annotated[bool, typer.Option("--no-suggestions", help="Do not apply the proposals")] = False,
     include_body: Annotated[bool, typer.Option("--include-body", help="Show the body too (with --json)")] = False,
+    keep_body: Annotated[bool, typer.Option("--keep-body", help="Store the body as the summary")] = False,
     sets: Annotated[list[str] | None, typer.Option("--set", help="Override a field: KEY=VALUE (repeatable)")] = None,
     as_user: AsUser = None,
     as_json: JsonOut = False,
@@ -121,7 +122,12 @@ def import_mail(
     overrides = _parse_sets(sets or [])
     with command_session(as_user) as (session, actor):
         draft = service.preview(session, actor=actor, data=data, filename=Path(file).name, recipients_csv=csv_data,
-                                recipients_field=recipients_field, include_body=include_body)
+                                recipients_field=recipients_field, include_body=include_body or keep_body)
+    if keep_body and not dry_run:
+        draft["incident"]["message"]["summary"] = (draft.get("body") or "")[: service.SUMMARY_MAX] \
+            or draft["incident"]["message"]["summary"]
+    if not include_body:
+        draft.pop("body", None)
     if dry_run:
         print_json(draft) if as_json else _show(draft)
         return

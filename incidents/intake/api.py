@@ -64,6 +64,7 @@ def create_from_mail(
     overrides: Annotated[str | None, Form(description="JSON object of incident fields that win over the mail")] = None,
     recipients_csv: Annotated[UploadFile | None, File()] = None,
     recipients_field: Annotated[str, Form(pattern="^(to|cc|bcc)$")] = "bcc",
+    keep_body: Annotated[bool, Form(description="Store the body as the summary (off by default)")] = False,
 ):
     extra = None
     if overrides:
@@ -77,6 +78,7 @@ def create_from_mail(
         session, actor=user, data=_read(file, service.limits().max_bytes), filename=file.filename or "",
         discovery_method=discovery_method, discovered_at=discovered_at, accept_findings=accept_findings,
         overrides=extra, recipients_csv=_read(recipients_csv, CSV_LIMIT), recipients_field=recipients_field,
+        keep_body=keep_body,
     )
     return cases.to_public(session, incident)
 

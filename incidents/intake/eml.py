@@ -17,7 +17,7 @@ from email.policy import EmailPolicy
 from .errors import MailUnreadable
 from .headers import HeaderNotes, clean_text, decode_bytes, decode_header_text, parse_addresses
 from .inspect import inspect_attachment
-from .model import IntakeLimits, MailAddress, MailAttachment, ParsedMail
+from .model import IntakeLimits, MailAttachment, ParsedMail
 from .textbody import html_to_text
 
 _ADDRESS_FIELDS = (("to", "to"), ("cc", "cc"), ("bcc", "bcc"))
@@ -282,7 +282,3 @@ def _add_attachment(
     inspect_attachment(att, data, limits)
     mail.attachments.append(att)
 
-
-def sender_from_display(value: str) -> MailAddress | None:
-    found = parse_addresses(value, "from", None, max_items=1)
-    return found[0] if found else None

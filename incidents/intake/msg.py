@@ -17,7 +17,7 @@ import olefile
 
 from .eml import notes_to_warnings, parse_date, read_address_headers
 from .errors import MailUnreadable
-from .headers import HeaderNotes, clean_text, decode_bytes, decode_header_text, normalise_address
+from .headers import HeaderNotes, clean_text, decode_bytes, decode_header_text, normalise_address, parse_addresses
 from .inspect import OLE_MAGIC, inspect_attachment
 from .model import IntakeLimits, MailAddress, MailAttachment, ParsedMail
 from .textbody import html_to_text
@@ -166,8 +166,6 @@ def _read_message(ole: olefile.OleFileIO, limits: IntakeLimits, default_tz: tzin
     if sender_addr:
         mail.sender = MailAddress(normalise_address(clean_text(sender_addr, notes)), sender_name, "from")
     elif raw_headers.get("from"):
-        from .headers import parse_addresses
-
         found = parse_addresses(raw_headers["from"][0], "from", notes, max_items=1)
         mail.sender = found[0] if found else None
     if mail.sender is None:

@@ -33,6 +33,7 @@ from .models import AddressBookEntry, DomainKind, KnownDomain
 from .parse import parse_mail
 
 MAX_CONTACTS_LOADED = 200_000
+SUMMARY_MAX = 20_000  # the incident record's limit for the summary
 MANAGERS = ("officer", "admin")
 
 
@@ -118,10 +119,14 @@ def create_from_mail(
     overrides: dict[str, Any] | None = None,
     recipients_csv: bytes | None = None,
     recipients_field: str = "bcc",
+    keep_body: bool = False,
 ) -> Incident:
-    """Create the incident from the mail, the proposals applied only when the user accepted them."""
+    """Create the incident from the mail, the proposals applied only when the user accepted them.
+    The body is stored (as the summary) only with keep_body."""
     draft = preview(session, actor=actor, data=data, filename=filename, recipients_csv=recipients_csv,
-                    recipients_field=recipients_field)
+                    recipients_field=recipients_field, include_body=keep_body)
+    if keep_body:
+        draft["incident"]["message"]["summary"] = draft.pop("body", "")[:SUMMARY_MAX] or draft["incident"]["message"]["summary"]
     return create_from_draft(session, actor=actor, draft=draft, discovery_method=discovery_method,
                              discovered_at=discovered_at, accept_findings=accept_findings, overrides=overrides)
 

@@ -168,3 +168,15 @@ def test_unreadable_upload_is_a_domain_error(make_user):
 def test_admin_only_user_cannot_import(make_user):
     with session_scope() as s, pytest.raises(Forbidden):
         service.preview(s, actor=make_user(role="admin"), data=sent_mail())
+
+
+def test_body_is_stored_only_when_asked(make_user):
+    user = make_user()
+    now = datetime.now(JST).isoformat()
+    with session_scope() as s:
+        plain = service.create_from_mail(s, actor=user, data=sent_mail(), discovery_method="self_noticed",
+                                         discovered_at=now)
+        kept = service.create_from_mail(s, actor=user, data=sent_mail(), discovery_method="self_noticed",
+                                        discovered_at=now, keep_body=True)
+        assert "いつもお世話になっております" not in plain.summary
+        assert kept.summary.startswith("いつもお世話になっております。")
