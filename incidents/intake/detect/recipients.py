@@ -7,13 +7,17 @@ import re
 import unicodedata
 from collections import defaultdict
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from ..addressbook import Directory
-from ..domains import FREE_MAIL_DOMAINS, domain_info, edit_distance, lookalike_index
+from ..domains import FREE_MAIL_DOMAINS, domain_info, lookalike_index
 from ..model import DetectionContext, Finding, ParsedMail
 from ..rules import LIST_LOCAL_AFFIXES, LIST_LOCAL_WORDS, LIST_NAME_KEYWORDS
 from .text import contains_any, fmt_list, normalise
 
 _PIECES = re.compile(r"[-_.]")
+MAX_WRONG_RECIPIENT_FINDINGS = 50
 
 
 def looks_like_list(local: str) -> bool:
@@ -182,11 +186,14 @@ def _name_key(name: str) -> str:
 def wrong_recipients(mail: ParsedMail, d: Directory, ctx: DetectionContext) -> list[Finding]:
     if not d.by_address:
         return []
-    known_by_domain: dict[str, list[str]] = defaultdict(list)
+    known_by_domain: dict[str, list[str]] = defaultdict(list)  # domain -> known local parts
     for address in d.by_address:
-        known_by_domain[address.rpartition("@")[2]].append(address)
-    findings = []
+        local, _, domain = address.rpartition("@")
+        known_by_domain[domain].append(local)
+    findings: list[Finding] = []
     for r in mail.recipients:
+        if len(findings) >= MAX_WRONG_RECIPIENT_FINDINGS:
+            break
         addr = r.address.lower()
         if addr in d.by_address or d.is_internal(addr):
             continue
@@ -206,20 +213,24 @@ def wrong_recipients(mail: ParsedMail, d: Directory, ctx: DetectionContext) -> l
             )
             continue
         local, _, domain = addr.rpartition("@")
-        for known in known_by_domain.get(domain, ()):
-            dist = edit_distance(local, known.rpartition("@")[0], 2)
-            if dist <= 2 and len(local) >= 4:
-                findings.append(
-                    Finding(
-                        type="wrong_recipient",
-                        confidence=0.65 if dist == 1 else 0.5,
-                        evidence_ja=f"宛先 {addr} はアドレス帳にありません。登録済みの {known} と {dist} 文字違いです"
-                        "（入力ミスの疑い）。",
-                        evidence_en=f"The recipient {addr} is not in the address book; it is {dist} character(s) away "
-                        f"from the known address {known} (a likely typo).",
-                        addresses=[addr],
-                        details={"intended_address": known},
-                    )
-                )
-                break
+        known_locals = known_by_domain.get(domain)
+        if not known_locals or len(local) < 4:
+            continue
+        best = process.extractOne(local, known_locals, scorer=OSA.distance, score_cutoff=2)  # C++
+        if best is None:
+            continue
+        dist = int(best[1])
+        known = d.by_address[f"{best[0]}@{domain}"].address or f"{best[0]}@{domain}"
+        findings.append(
+            Finding(
+                type="wrong_recipient",
+                confidence=0.65 if dist == 1 else 0.5,
+                evidence_ja=f"宛先 {addr} はアドレス帳にありません。登録済みの {known} と {dist} 文字違いです"
+                "（入力ミスの疑い）。",
+                evidence_en=f"The recipient {addr} is not in the address book; it is {dist} character(s) away "
+                f"from the known address {known} (a likely typo).",
+                addresses=[addr],
+                details={"intended_address": known},
+            )
+        )
     return findings
