@@ -12,6 +12,7 @@ import typer
 
 from cli.common import AsUser, JsonOut, command_session, console, fail, print_json, table
 from incidents import i18n
+from incidents.cases import labels
 from incidents.cases import service as cases
 from incidents.cases.models import DiscoveryMethod
 from incidents.intake import service
@@ -68,16 +69,28 @@ def _show(draft: dict[str, Any]) -> None:
         return
     key = "evidence_en" if i18n.get_locale() == "en" else "evidence_ja"
     table(_t("判定（提案）", "Findings (proposals)"), [_t("種類", "Type"), _t("確度", "Confidence"), _t("根拠", "Evidence")],
-          [[f["type"], f"{f['confidence']:.0%}", f[key]] for f in findings])
+          [[_type_label(f["type"]), f"{f['confidence']:.0%}", f[key]] for f in findings])
+    mistake = draft["suggested_mistake_type"]
     suggested = [
-        (_t("誤りの種類", "Mistake type"), draft["suggested_mistake_type"]),
-        (_t("個人データの項目", "Data items"), ", ".join(draft["suggested_data_items"])),
+        (_t("誤りの種類", "Mistake type"), labels.label(labels.MISTAKE_TYPES, mistake) if mistake else None),
+        (_t("個人データの項目", "Data items"),
+         _t("、", ", ").join(labels.label(labels.DATA_ITEMS, i) for i in draft["suggested_data_items"])),
         (_t("影響人数", "Affected people"), draft["suggested_affected_persons"]),
         (_t("保護", "Protection"), draft["suggested_protection"]),
     ]
     for label, value in suggested:
         if value:
             console.print(f"[bold]{label}[/bold]: {value}", highlight=False)
+
+
+def _type_label(code: str) -> str:
+    if code in labels.MISTAKE_TYPES:
+        return labels.label(labels.MISTAKE_TYPES, code)
+    if code == "data_items":
+        return _t("個人データ", "Data items")
+    if code == "protection":
+        return _t("保護", "Protection")
+    return code
 
 
 def _parse_sets(values: list[str]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ def test_dry_run_shows_findings_and_creates_nothing(cli, make_user, tmp_path):
     path = _mail(tmp_path, to=[("", f"p{i}@home{i}-example.jp") for i in range(25)])
     code, out, err = cli("import", "mail", path, "--dry-run", "--as", user.email)
     assert code == 0, err
-    assert "bcc_exposure" in out and "external addresses" in out
+    assert "Addresses exposed in To/Cc instead of Bcc" in out and "external addresses" in out
     code, out, _ = cli("import", "mail", path, "--dry-run", "--json", "--as", user.email)
     assert json.loads(out)["suggested_mistake_type"] == "bcc_exposure"
     code, out, _ = cli("list", "--json", "--as", user.email)

@@ -27,10 +27,10 @@ def looks_like_list(local: str) -> bool:
     pieces = _PIECES.split(local)
     return len(pieces) > 1 and (pieces[0] in LIST_LOCAL_AFFIXES or pieces[-1] in LIST_LOCAL_AFFIXES)
 _REASONS = {
-    "typo": ("{d} 文字違い（タイプミスの疑い）", "is {d} character(s) away (a likely typo)"),
-    "homoglyph": ("見た目がよく似た文字に置き換わっている", "uses look-alike characters"),
-    "suffix": ("末尾（{suffix}）が欠けているか違っている", "has a missing or different ending ({suffix})"),
-    "separator": ("ハイフンや点の位置だけが違う", "differs only by hyphens or dots"),
+    "typo": ("{d} 文字違いで、タイプミスの疑いがあります", "is {d} character(s) away (a likely typo)"),
+    "homoglyph": ("見た目がよく似た文字に置き換わっています", "uses look-alike characters"),
+    "suffix": ("末尾（{suffix}）が欠けているか、違っています", "has a missing or different ending ({suffix})"),
+    "separator": ("ハイフンや点の位置だけが違います", "differs only by hyphens or dots"),
 }
 
 
