@@ -115,8 +115,8 @@ async def withdraw_form(incident_id: int, request: Request, session: SessionDep,
 
 @incident_section(70, "pages/nearmiss/_section.html")
 def nearmiss_section(*, session, user, incident):
-    from incidents.nearmiss.service import _case_for
+    from incidents.nearmiss.service import case_for
     from incidents.people.access import can_manage
 
-    case = _case_for(session, incident.id)
+    case = case_for(session, incident.id)
     return {"case": case, "can_publish": can_manage(session, user, incident)}

@@ -64,7 +64,7 @@ def build_draft(session: Session, incident: Incident, locale: str = "ja") -> Nea
                     timezone=get_settings().timezone)
 
 
-def _case_for(session: Session, incident_id: int) -> NearMissCase | None:
+def case_for(session: Session, incident_id: int) -> NearMissCase | None:
     return session.execute(select(NearMissCase).where(NearMissCase.source_ref == source_ref(incident_id))).scalar_one_or_none()
 
 
@@ -72,7 +72,7 @@ def draft(session: Session, *, actor: User, incident_id: int, locale: str = "ja"
     """The anonymised draft with every replacement (and its original, for the reviewer)."""
     incident = visible_incident(session, actor, incident_id)
     d = build_draft(session, incident, locale)
-    case = _case_for(session, incident_id)
+    case = case_for(session, incident_id)
     return DraftOut(incident_id=incident_id, draft=d.public(with_original=True),
                     publication=DraftStatus(case_id=case.id if case else None, status=case.status if case else None,
                                             published_at=case.published_at if case else None,
@@ -111,7 +111,7 @@ def publish(session: Session, *, actor: User, incident_id: int, data: PublishIn 
     if left:
         raise InvalidInput("the text still names someone or something from the record: " + ", ".join(left),
                            code="not_anonymous")
-    case = _case_for(session, incident_id)
+    case = case_for(session, incident_id)
     before = None
     if case is None:
         case = NearMissCase(source_ref=source_ref(incident_id))
@@ -145,7 +145,7 @@ def withdraw(session: Session, *, actor: User, reason: str, incident_id: int | N
         incident = visible_incident(session, actor, incident_id)
         if not can_manage(session, actor, incident):
             raise Forbidden("withdrawing a near-miss case needs a manager of the department or an officer")
-        case = _case_for(session, incident_id)
+        case = case_for(session, incident_id)
     else:
         if not actor.is_officer:
             raise Forbidden("withdrawing a case by its number is for officers; managers withdraw by incident")
