@@ -16,7 +16,7 @@ from incidents.people.access import visible_incident
 from incidents.response import actions, service
 from incidents.response.actions import BulkResult
 from incidents.response.assessment import Assessment
-from incidents.response.ics import calendar_for
+from incidents.response.ics import calendar_for, feed_token, user_for_feed
 from incidents.response.service import StepPublic
 
 router = APIRouter(tags=["response"])
@@ -182,6 +182,17 @@ def incident_calendar(incident_id: int, session: SessionDep, user: CurrentUser):
 @router.get("/calendar.ics", response_class=Response)
 def my_calendar(session: SessionDep, user: CurrentUser):
     return Response(calendar_for(session, actor=user), media_type=ICS)
+
+
+@router.get("/calendar/feed-url")
+def calendar_feed_url(request: Request, user: CurrentUser):
+    """A URL to subscribe to in a calendar client (it carries a secret token: keep it private)."""
+    return {"url": str(request.url_for("calendar_feed", token=feed_token(user)))}
+
+
+@router.get("/calendar/feed/{token}.ics", response_class=Response, name="calendar_feed")
+def calendar_feed(token: str, session: SessionDep):
+    return Response(calendar_for(session, actor=user_for_feed(session, token)), media_type=ICS)
 
 
 @router.get("/overdue", response_model=list[OverdueStep])

@@ -30,3 +30,33 @@ def calendar_for(session: Session, *, actor: User, incident_id: int | None = Non
     name = (f"インシデント #{incident_id} の期限" if ja else f"Incident #{incident_id} deadlines") if incident_id \
         else ("インシデント対応の期限" if ja else "Incident response deadlines")
     return feed(items, name=name, now=utcnow())
+
+
+_FEED_SALT = "incidents.calendar-feed"
+
+
+def _serializer():
+    from itsdangerous import URLSafeSerializer
+
+    return URLSafeSerializer(get_settings().resolved_secret_key(), salt=_FEED_SALT)
+
+
+def feed_token(user: User) -> str:
+    """A secret, signed token for calendar clients that cannot send a login (subscribe by URL).
+    It stops working when the user is deactivated or changes their password."""
+    return _serializer().dumps({"u": user.id, "v": (user.password_hash or "")[-16:]})
+
+
+def user_for_feed(session: Session, token: str) -> User:
+    from itsdangerous import BadSignature
+
+    from incidents.errors import NotFound
+
+    try:
+        data = _serializer().loads(token)
+    except BadSignature:
+        raise NotFound("no such calendar feed") from None
+    user = session.get(User, data.get("u"))
+    if user is None or not user.active or (user.password_hash or "")[-16:] != data.get("v"):
+        raise NotFound("no such calendar feed")
+    return user

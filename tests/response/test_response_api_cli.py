@@ -110,3 +110,14 @@ def test_scheduler_once_from_the_cli(cli, team, make_incident):
     assert code == 0 and "reminder(s) queued" in out
     code, out, err = cli("scheduler", "--once", "--verbose")
     assert code == 0 and json.loads(out[out.index("{"):])["queued"] == 0
+
+
+def test_calendar_feed_url_works_without_login_and_only_with_its_token(client, auth_headers, team, make_incident):
+    officer, manager, employee = team
+    inc = make_incident(employee)
+    url = client.get("/api/v1/calendar/feed-url", headers=auth_headers(employee)).json()["url"]
+    r = client.get(url)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/calendar")
+    summaries = [str(e["summary"]) for e in Calendar.from_ical(r.content).walk("VEVENT")]
+    assert summaries and all(s.startswith(f"#{inc.id} ") for s in summaries)
+    assert client.get(url[:-8] + "tampered.ics").status_code == 404
