@@ -17,6 +17,7 @@ from incidents.api_deps import SessionDep
 from incidents.cases import labels
 from incidents.config import get_settings
 from incidents.errors import DomainError, InvalidInput
+from incidents.i18n import gettext as _
 from incidents.intake import service
 from incidents.intake.parse import read_limited
 from incidents.web import CsrfChecked, PageUser, render
@@ -28,8 +29,14 @@ def _signer() -> URLSafeSerializer:
     return URLSafeSerializer(get_settings().resolved_secret_key(), salt="intake-draft")
 
 
+def _finding_label(code: str) -> str:
+    if code in labels.MISTAKE_TYPES:
+        return labels.label(labels.MISTAKE_TYPES, code)
+    return {"data_items": _("What data did it hold"), "protection": _("Protection of the attachment")}.get(code, code)
+
+
 def _choices() -> dict[str, Any]:
-    return {"labels": labels, "mistake_options": labels.options(labels.MISTAKE_TYPES),
+    return {"labels": labels, "finding_label": _finding_label, "mistake_options": labels.options(labels.MISTAKE_TYPES),
             "discovery_options": labels.options(labels.DISCOVERY_METHODS),
             "data_item_options": labels.options(labels.DATA_ITEMS),
             "protection_options": labels.options(labels.PROTECTION)}
