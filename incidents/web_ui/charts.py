@@ -78,7 +78,7 @@ def bars(labels: list[str], values: list[float | None], *, unit: str = "", cls: 
 
 def hbars(items: list[tuple[str, int]], *, cls: str = "c3") -> dict[str, Any]:
     """Horizontal bars (label, count), for short categorical lists such as overdue steps by kind."""
-    row_h, label_w, width = 26, 260, WIDTH
+    row_h, label_w, width = 26, 300, WIDTH
     top = max((n for _, n in items), default=0) or 1
     rows = []
     for i, (label, n) in enumerate(items):

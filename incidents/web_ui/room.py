@@ -25,7 +25,7 @@ from incidents.types import utcnow
 
 # The steps whose deadline is owed to a regulator (keys of incidents.response.playbook_rules).
 REGULATOR_STEPS = ("preliminary_report", "final_report", "gdpr_authority")
-PER_PAGE = 20
+PER_PAGE = 10
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class Paged:
     total: int
     page: int
     pages: int
+    steps: int = 0  # for step lists: the steps behind the lines
 
 
 def require_room(session: Session, actor: User) -> None:
@@ -114,29 +115,37 @@ def _aware(value):
 
 def steps(session: Session, actor: User, f: RoomFilter, *, which: str, page: int = 1, per_page: int = PER_PAGE,
           now: datetime | None = None) -> Paged:
-    """Pending steps of open incidents: `overdue`, `upcoming` (due within f.days) or `regulator` deadlines."""
+    """Pending steps of open incidents: `overdue`, `upcoming` (due within f.days) or `regulator` deadlines.
+
+    Per-recipient steps of one kind are one line (\"apology, 12 recipients\"): a manager acts per incident.
+    Items: {"incident", "kind", "due_at" (the earliest), "count", "recipient" (when only one)}.
+    """
     now = now or utcnow()
     conds = [Step.status == StepStatus.pending, Step.due_at.is_not(None), Incident.status == IncidentStatus.open,
              *_where(session, actor, f)]
     if which == "overdue":
         conds.append(Step.due_at < now)
-        order = [Step.due_at, Step.id]
     elif which == "upcoming":
         conds += [Step.due_at >= now, Step.due_at < now + timedelta(days=f.days)]
-        order = [Step.due_at, Step.id]
     elif which == "regulator":
         conds += [Step.kind.in_(REGULATOR_STEPS), Step.due_at < now + timedelta(days=f.days)]
-        order = [Step.due_at, Step.id]
     else:
         raise InvalidInput(f"unknown list {which!r}")
-    base = select(Step.id).join(Incident, Incident.id == Step.incident_id).where(*conds)
-    total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    due = func.min(Step.due_at)
+    groups = (select(Step.incident_id, Step.kind, due.label("due_at"), func.count().label("n"),
+                     func.min(Step.recipient_address).label("recipient"))
+              .join(Incident, Incident.id == Step.incident_id).where(*conds).group_by(Step.incident_id, Step.kind))
+    total = session.execute(select(func.count()).select_from(groups.subquery())).scalar_one()
+    n_steps = session.execute(select(func.count()).select_from(Step).join(Incident, Incident.id == Step.incident_id)
+                              .where(*conds)).scalar_one()
     page, pages = _page(total, page, per_page)
-    rows = session.execute(
-        select(Step, Incident).join(Incident, Incident.id == Step.incident_id).where(*conds)
-        .order_by(*order).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return Paged([{"step": s, "incident": i} for s, i in rows], total, page, pages)
+    rows = session.execute(groups.order_by(due, Step.incident_id, Step.kind)
+                           .limit(per_page).offset((page - 1) * per_page)).all()
+    incidents = {i.id: i for i in session.execute(
+        select(Incident).where(Incident.id.in_({r.incident_id for r in rows} or {-1}))).scalars()}
+    items = [{"incident": incidents[r.incident_id], "kind": r.kind, "due_at": _aware(r.due_at), "count": r.n,
+              "recipient": r.recipient if r.n == 1 else None} for r in rows]
+    return Paged(items, total, page, pages, n_steps)
 
 
 def counts(session: Session, actor: User, f: RoomFilter, *, now: datetime | None = None) -> dict[str, int]:
@@ -148,9 +157,9 @@ def counts(session: Session, actor: User, f: RoomFilter, *, now: datetime | None
     month_n = session.execute(select(func.count()).select_from(Incident)
                               .where(Incident.discovered_at >= start, *conds)).scalar_one()
     return {"open": open_n, "this_month": month_n,
-            "overdue": steps(session, actor, f, which="overdue", per_page=1, now=now).total,
-            "upcoming": steps(session, actor, f, which="upcoming", per_page=1, now=now).total,
-            "regulator": steps(session, actor, f, which="regulator", per_page=1, now=now).total}
+            "overdue": steps(session, actor, f, which="overdue", per_page=1, now=now).steps,
+            "upcoming": steps(session, actor, f, which="upcoming", per_page=1, now=now).steps,
+            "regulator": steps(session, actor, f, which="regulator", per_page=1, now=now).steps}
 
 
 # ---- charts' data ---------------------------------------------------------------------------------

@@ -127,6 +127,6 @@ def test_control_room_paginates(client, make_user, make_incident):
     login(client, officer)
     first = client.get("/control", headers=HTML)
     section = first.text[first.text.index('id="open"'):]
-    assert "1 / 2" in section and "ipage=2" in section
-    second = client.get("/control?ipage=2", headers=HTML)
-    assert "2 / 2" in second.text[second.text.index('id="open"'):]
+    assert "1 / 3" in section and "ipage=2" in section
+    last = client.get("/control?ipage=3", headers=HTML)
+    assert "3 / 3" in last.text[last.text.index('id="open"'):] and "件名00" in last.text
