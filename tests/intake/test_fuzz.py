@@ -137,3 +137,32 @@ def test_fast_address_splitter_matches_the_reference(tokens):
 
     value = "".join(tokens)
     assert split_address_list(value) == _reference_split(value)
+
+
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(_TEXT, _TEXT, _TEXT, st.sampled_from(["to", "cc", "bcc"]), st.booleans(), _TEXT), max_size=25),
+    st.lists(st.tuples(_TEXT, st.integers(0, 10**6), st.one_of(st.none(), st.integers(0, 10**6)),
+                       st.lists(_TEXT, max_size=5), st.booleans()), max_size=5),
+    _TEXT,
+)
+def test_detectors_accept_any_parsed_mail(recipients, attachments, body):
+    """Whatever a parser could produce, the detectors and the draft never fail."""
+    from incidents.intake.model import Contact, MailAddress, MailAttachment
+
+    mail = ParsedMail(source_format="eml", subject=body, body_text=body * 3)
+    mail.recipients = [MailAddress(address=f"{local}@{domain}", name=name, field=field, is_list=is_list, group=group)
+                       for local, domain, name, field, is_list, group in recipients]
+    mail.attachments = [MailAttachment(filename=name, size_bytes=size, sha256="0" * 64, content_type="text/csv",
+                                       rows=rows, columns=cols, encrypted=enc) for name, size, rows, cols, enc in attachments]
+    ctx = DetectionContext(own_domains=("example.co.jp",), partner_domains=("partner.co.jp",),
+                           contacts=(Contact(address="a@partner.co.jp", domain="partner.co.jp", name="山田 太郎",
+                                             organization="パートナー株式会社"),
+                                     Contact(domain="x.jp", organization=body[:10] or "X社")))
+    result = classify(mail, ctx)
+    for finding in result.findings:
+        assert 0 < finding.confidence <= 1 and finding.evidence_ja and finding.evidence_en
+    build_draft(mail, result, ctx=ctx)
