@@ -183,3 +183,28 @@ def test_backoff_grows_caps_and_gives_up():
     assert [b.delay(i).total_seconds() for i in range(1, 6)] == [30, 60, 120, 240, 300]
     assert b.next_attempt(1, now) == now + timedelta(seconds=30)
     assert b.next_attempt(5, now) is None
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_smtp_credentials_are_used():
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (b"notifier", b"s3cret")
+        return AuthResult(success=ok)
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port(), authenticator=authenticator,
+                            auth_require_tls=False, auth_required=True)
+    controller.start()
+    try:
+        good = MailConfig(host="127.0.0.1", port=controller.port, username="notifier", password="s3cret")
+        send_mail(good, to="a@example.jp", subject="認証つき送信", body="本文")
+        assert str(inbox.messages[0]["Subject"]) == "認証つき送信"
+        anonymous = MailConfig(host="127.0.0.1", port=controller.port, timeout=10)
+        with pytest.raises(DeliveryError) as exc:
+            send_mail(anonymous, to="a@example.jp", subject="s", body="b")
+        assert exc.value.permanent and "530" in str(exc.value)  # authentication required
+        assert len(inbox.messages) == 1
+    finally:
+        controller.stop()
