@@ -59,6 +59,7 @@ def _wizard(request: Request, user: User, values: dict[str, Any], errors: dict[s
 
 @router.get("/report")
 def report_wizard(request: Request, user: PageUser):
+    page_locale(request, user)  # labels are made here, in this thread (the dependency ran in another)
     now = datetime.now(get_settings().tz).strftime("%Y-%m-%dT%H:%M")
     values = {k: "" for k in form.TEXT_FIELDS} | {"data_items": [], "discovered_at": now, "sender": user.email,
                                                    "affected_persons": "", "prefilled": False, "attachments_json": ""}

@@ -87,3 +87,22 @@ def test_guided_report_with_the_mail_kept_in_the_form(page, make_user, session):
     expect(page.get_by_role("heading", name="Reported. Thank you. What to do now")).to_be_visible()
     rows = session.execute(select(Recipient.address, Recipient.field)).all()
     assert sorted(rows) == [("all-staff@partner.example", "to"), ("kimura@partner.example", "to")]
+
+
+def test_without_javascript_the_report_is_one_long_form(new_page, make_user, session):
+    user = make_user(locale="en")
+    page = new_page(java_script_enabled=False)
+    login(page, user)
+    page.goto("/report")
+    expect(page.locator("section.step")).to_have_count(8)
+    for section in page.locator("section.step").all():
+        expect(section).to_be_visible()  # every question on one page
+    expect(page.locator("#step-nav")).to_be_hidden()
+    page.set_input_files("#mail", files=[{"name": "sent.eml", "mimeType": "message/rfc822",
+                                          "buffer": sent_mail(to=[("", "wrong@c-corp.example")])}])
+    page.check("input[name=discovery_method][value=colleague_noticed]")
+    page.get_by_role("button", name="Report now").click()
+    expect(page.get_by_role("heading", name="Reported. Thank you. What to do now")).to_be_visible()
+    incident = session.execute(select(Incident)).scalar_one()
+    assert incident.discovery_method == "colleague_noticed" and incident.subject.startswith("【見積書送付】")
+    assert [r.address for r in session.execute(select(Recipient)).scalars()] == ["wrong@c-corp.example"]

@@ -90,6 +90,13 @@ def test_wizard_errors_come_back_on_their_screen_with_what_was_typed(client, mak
     assert session.execute(select(func.count()).select_from(Incident)).scalar_one() == 0
 
 
+def test_wizard_in_english_is_english_throughout(client, make_user):
+    login(client, make_user(locale="en"))
+    page = client.get("/report", headers=HTML)
+    assert 'lang="en"' in page.text and "Wrong recipient (typo" in page.text and "Medical history" in page.text
+    assert not any(word in page.text for word in ("宛先間違い", "氏名", "誤送信"))
+
+
 def test_wizard_refuses_a_post_without_csrf(client, make_user, session):
     login(client, make_user())
     r = client.post("/report", headers=HTML, data={"summary": "x", "discovered_at": _now_local()})
