@@ -15,7 +15,7 @@ from incidents.analysis.vocab import (FACTORS, TRANSITIONS, CountermeasureStatus
 from incidents.api_deps import SessionDep
 from incidents.errors import InvalidInput
 from incidents.i18n import get_locale
-from incidents.web import CsrfChecked, PageUser, incident_section, render
+from incidents.web import CsrfChecked, PageUser, incident_section, page_locale, render
 
 router = APIRouter(include_in_schema=False)
 WHY_ROWS = 5
@@ -42,7 +42,7 @@ def analysis_form(incident_id: int, request: Request, session: SessionDep, user:
     out = service.get_analysis(session, actor=user, incident_id=incident_id)
     whys = out.whys + [""] * max(0, WHY_ROWS - len(out.whys))
     causes = out.causes + [{"text": "", "four_m": ""}] * max(0, CAUSE_ROWS - len(out.causes))
-    locale = get_locale()
+    locale = page_locale(request, user)
     return render(request, "pages/analysis/form.html", {
         "incident_id": incident_id, "a": out, "whys": whys, "causes": causes, "factors": FACTORS,
         "four_ms": [m.value for m in FourM], "L": _labels(locale),

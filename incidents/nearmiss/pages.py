@@ -13,7 +13,7 @@ from incidents.i18n import get_locale
 from incidents.nearmiss import library, service
 from incidents.nearmiss.draft import SECTION_KEYS
 from incidents.nearmiss.schemas import LibraryFilter, PublishIn, WithdrawIn
-from incidents.web import CsrfChecked, PageUser, incident_section, render
+from incidents.web import CsrfChecked, PageUser, incident_section, page_locale, render
 
 router = APIRouter(include_in_schema=False)
 TYPE_COLOURS = {"wrong_recipient": "#3b6ea5", "bcc_exposure": "#c0504d", "wrong_attachment": "#9a7b1e",
@@ -51,9 +51,14 @@ def _charts(st) -> dict:
         months.setdefault(m.period, {})[m.mistake_type] = m.count
     recent = sorted(months)[-12:]
     peak = max((sum(months[p].values()) for p in recent), default=1) or 1
-    bars = [{"period": p, "total": sum(months[p].values()),
-             "parts": [{"type": t, "count": n, "pct": round(100 * n / peak, 1), "colour": TYPE_COLOURS.get(t, "#777")}
-                       for t, n in sorted(months[p].items())]} for p in recent]
+    bars = []
+    for p in recent:
+        x, parts = 0.0, []
+        for t, n in sorted(months[p].items()):
+            pct = round(100 * n / peak, 2)
+            parts.append({"type": t, "count": n, "x": x, "pct": pct, "colour": TYPE_COLOURS.get(t, "#777")})
+            x = round(x + pct, 2)
+        bars.append({"period": p, "total": sum(months[p].values()), "parts": parts})
     top = max((f.count for f in st.top_factors), default=1) or 1
     factors = [{"factor": f.factor, "count": f.count, "pct": round(100 * f.count / top, 1)} for f in st.top_factors]
     return {"bars": bars, "factors": factors, "colours": TYPE_COLOURS}
@@ -65,7 +70,7 @@ def library_page(request: Request, session: SessionDep, user: PageUser, q: str =
     filters = LibraryFilter(q=q, mistake_type=mistake_type or None, factor=factor or None, four_e=four_e or None)
     result = library.search(session, actor=user, filters=filters, page=page)
     st = library.stats(session, actor=user)
-    locale = get_locale()
+    locale = page_locale(request, user)
     return render(request, "pages/nearmiss/library.html", {
         "result": result, "filters": filters, "stats": st, "charts": _charts(st), "L": _labels(locale),
         "mistake_types": list(MISTAKE_TYPES), "factors": [f.code for f in FACTORS], "four_es": [e.value for e in FourE],
@@ -75,7 +80,7 @@ def library_page(request: Request, session: SessionDep, user: PageUser, q: str =
 @router.get("/nearmiss/{case_id}")
 def case_page(case_id: int, request: Request, session: SessionDep, user: PageUser):
     case = library.get_case(session, actor=user, case_id=case_id)
-    return render(request, "pages/nearmiss/case.html", {"case": case, "L": _labels(get_locale())})
+    return render(request, "pages/nearmiss/case.html", {"case": case, "L": _labels(page_locale(request, user))})
 
 
 @router.get("/incidents/{incident_id}/nearmiss")
@@ -87,7 +92,7 @@ def draft_page(incident_id: int, request: Request, session: SessionDep, user: Pa
     return render(request, "pages/nearmiss/draft.html", {
         "incident_id": incident_id, "draft": d, "title_segments": segments(d["title"]["text"], d["title"]["replacements"]),
         "sections": sections, "publication": out.publication, "draft_locale": locale,
-        "count": sum(len(s["replacements"]) for s in d["sections"]), "L": _labels(get_locale()),
+        "count": sum(len(s["replacements"]) for s in d["sections"]), "L": _labels(page_locale(request, user)),
     })
 
 

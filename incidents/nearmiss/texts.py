@@ -55,7 +55,7 @@ SECTION_TITLES = {
 T = {
     "attachments": ("（添付ファイルあり：{exts}）", " (with attachments: {exts})"),
     "recipients": ("宛先は{n}件。", "{n} recipients. "),
-    "summary": ("経緯：", "Account: "),
+    "summary": ("経緯：", "Summary: "),
     "leak": ("{items}を含む{n}分の情報が漏えいするおそれがありました。",
              "Information on {n}, including {items}, could have leaked."),
     "leak_no_items": ("{n}分の情報が漏えいするおそれがありました。", "Information on {n} could have leaked."),
