@@ -149,7 +149,8 @@ _COUNT_UNITS_EN = (
     "people|persons|customers|clients|students|patients|recipients|addresses|members|employees|users|records|rows|"
     "companies|names|emails|e-mails|mails|messages|policyholders|applicants|winners|households|entries|accounts|"
     "families|subscribers|individuals|guests|parents|residents|contacts|staff|participants|candidates|cases|files|"
-    "invoices|documents|letters|statements|orders|contracts|forms|applications|attachments|pages"
+    "invoices|documents|letters|statements|orders|contracts|forms|applications|attachments|pages|suppliers|vendors|"
+    "partners|tenants|owners|holders|donors|volunteers|pupils|children|visitors|passengers|drivers"
 )
 _COUNT_EN = re.compile(rf"(?<![\d.,$¥€£])(?P<v>\d[\d,]*)(?:\s+(?:of\s+(?:our|the|their)|[a-z][a-z\-']*)){{0,2}}\s+"
                        rf"(?P<unit>{_COUNT_UNITS_EN})(?![A-Za-z])")
@@ -223,7 +224,11 @@ def find_dates(text: str) -> Iterator[Finding]:
         label = month_text(year, month, locale="en")
         if m.group("on"):  # "on 13 May 2024" -> "in May 2024"
             label = ("In " if m.group("on")[0] == "O" else "in ") + label
-        yield Finding(m.start(), m.end(), Kind.date, "pattern", replacement=label)
+        end = m.end()
+        if m.group(0).endswith(".") and not m.group("y") and not m.group("t") \
+                and (m.group("mon") or m.group("mon2")) in MONTHS_EN:
+            end -= 1  # "on 4 March." : that full stop ends the sentence
+        yield Finding(m.start(), end, Kind.date, "pattern", replacement=label)
 
 
 def find_times(text: str) -> Iterator[Finding]:

@@ -156,6 +156,9 @@ def resolve(text: str, found: list[Finding]) -> list[Finding]:
     for g in groups:
         start, stop = min(f.start for f in g), max(f.end for f in g)
         labelled = [f for f in g if f.kind not in COARSENED]
+        coarse_all = [f for f in g if f.kind in COARSENED and f.start == start and f.end == stop]
+        if labelled and coarse_all and all(f.source in ("heuristic", "morph") for f in labelled):
+            labelled = []  # "4 Jun. 2024": a guessed name inside a date is the date
         if labelled:
             best = max(labelled, key=lambda f: (f.priority, RANK[f.kind], f.length))
             key = best.key if (best.start, best.end) == (start, stop) else None
