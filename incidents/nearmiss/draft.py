@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from incidents.analysis.vocab import FACTOR_BY_CODE, factor_label, four_e_label, four_m_label, status_label
 from incidents.documents.labels import DATA_ITEMS, MISTAKE_TYPES, label
 from incidents.nearmiss import texts
 from incidents.nearmiss.anonymize import Anonymized, Anonymizer, Kind, Replacement
@@ -114,8 +115,6 @@ def generate(incident: Mapping, analysis: Mapping | None = None, *, locale: str 
     """Build the anonymised draft. `analysis` (optional): {"whys": [str], "factors": [code],
     "causes": [{"text", "four_m"}], "factor_notes": str, "kind_of_work": str,
     "countermeasures": [{"title", "four_e", "status"}]}."""
-    from incidents.analysis.vocab import factor_label, four_e_label, four_m_label, status_label, FACTOR_BY_CODE
-
     analysis = analysis or {}
     tz = ZoneInfo(timezone)
     anon = Anonymizer(incident, extra=extra_values, locale=locale)

@@ -9,7 +9,6 @@ from fastapi.responses import RedirectResponse
 from incidents.analysis.vocab import FACTORS, FourE, factor_label, four_e_label, four_m_label
 from incidents.api_deps import SessionDep
 from incidents.documents.labels import DATA_ITEMS, DISCOVERY_METHODS, MISTAKE_TYPES, join_labels, label
-from incidents.i18n import get_locale
 from incidents.nearmiss import library, service
 from incidents.nearmiss.draft import SECTION_KEYS
 from incidents.nearmiss.schemas import LibraryFilter, PublishIn, WithdrawIn
