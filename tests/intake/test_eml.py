@@ -262,3 +262,20 @@ def test_raw_iso_2022_jp_header_without_encoded_words():
     raw = "Subject: 請求書のご送付".encode("iso2022_jp")
     data = make_mail(subject="placeholder").replace(b"Subject: placeholder", raw)
     assert parse_mail(data).subject == "請求書のご送付"
+
+
+def test_absurd_part_and_header_counts_are_cut_early():
+    head = b'From: a@example.co.jp\r\nTo: b@partner.co.jp\r\nSubject: x\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n'
+    mail = parse_mail(head + b"--b\r\nContent-Type: text/plain\r\n\r\nx\r\n" * 20_000, limits=IntakeLimits(max_parts=100))
+    assert "too_many_parts" in codes(mail)
+    many = b"From: a@example.co.jp\r\n" + b"X-Junk: y\r\n" * 30_000 + b"Subject: late\r\n\r\nbody"
+    mail = parse_mail(many)
+    assert "too_many_headers" in codes(mail) and mail.sender.address == "a@example.co.jp"
+    nested = b"From: a@b.jp\r\nSubject: x\r\n" + b"".join(
+        b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (i, i) for i in range(5000))
+    try:
+        mail = parse_mail(nested, limits=IntakeLimits(max_parts=200))
+    except MailUnreadable as exc:
+        assert exc.code == "mail_malformed"
+    else:
+        assert {"too_many_parts", "too_deep"} & codes(mail)
