@@ -21,6 +21,7 @@ class DeliveryStatus(StrEnum):
     sending = "sending"  # claimed under a lease by one scheduler process
     sent = "sent"
     failed = "failed"  # attempts exhausted or a permanent error: visible, never blocks anything
+    cancelled = "cancelled"  # no longer relevant when its turn came (a reminder for a step done since)
 
 
 class Delivery(SQLModel, table=True):

@@ -61,8 +61,10 @@ def rows_for(
     webhook_notice: Notice | None,
     settings: Any,
     now: datetime,
+    extra: dict[str, Any] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The in-app rows and the delivery rows of one notification (not yet inserted)."""
+    """The in-app rows and the delivery rows of one notification (not yet inserted); `extra` is
+    kept in the mail deliveries' payload (e.g. what a relevance check needs)."""
     mail_on = bool(settings.smtp_host)
     inapp, deliveries = [], []
     seen: set[int] = set()
@@ -78,7 +80,7 @@ def rows_for(
             deliveries.append(dict(
                 dedupe_key=f"{key}:mail:{user.id}", channel=Channel.mail, target=user.email, user_id=user.id,
                 incident_id=incident_id, event=notice.event, subject=notice.title, body=notice.text,
-                payload={"to_name": user.display_name}, status=DeliveryStatus.pending, attempts=0,
+                payload={"to_name": user.display_name, **(extra or {})}, status=DeliveryStatus.pending, attempts=0,
                 next_attempt_at=now, last_error="", created_at=now,
             ))
     if webhook_notice is not None:
@@ -123,6 +125,14 @@ def enqueue(
 
 
 # ---- delivery (scheduler process) -------------------------------------------------------------
+
+# event -> fn(session, delivery) -> bool: is this delivery still worth sending? (e.g. a reminder for
+# a step done in the meantime is not). Domains register in their hooks.py.
+_relevance: dict[str, Callable[[Session, Delivery], bool]] = {}
+
+
+def register_relevance(event: str, fn: Callable[[Session, Delivery], bool]) -> None:
+    _relevance[event] = fn
 
 
 def claim(session: Session, *, owner: str, now: datetime, lease: timedelta, limit: int = 100) -> list[int]:
@@ -174,6 +184,12 @@ def deliver_due(
         with session_factory() as session:
             delivery = session.get(Delivery, delivery_id)
             if delivery is None or delivery.lease_owner != owner or delivery.status != DeliveryStatus.sending:
+                continue
+            check = _relevance.get(delivery.event)
+            if check is not None and not check(session, delivery):
+                delivery.status, delivery.lease_owner, delivery.lease_until = DeliveryStatus.cancelled, None, None
+                delivery.last_error = "no longer relevant"
+                counts["cancelled"] = counts.get("cancelled", 0) + 1
                 continue
             session.expunge(delivery)
         try:

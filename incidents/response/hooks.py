@@ -14,7 +14,7 @@ from incidents import events
 from incidents.cases.models import Incident, Recipient
 from incidents.config import get_settings
 from incidents.errors import InvalidTransition
-from incidents.notify.service import enqueue, insert_ignore
+from incidents.notify.service import enqueue, insert_ignore, register_relevance
 from incidents.people.access import can_manage
 from incidents.people.models import User
 from incidents.response.messages import FirstReport, first_report_notice
@@ -137,6 +137,15 @@ def on_reopened(*, session: Session, incident: Incident, actor: Any, **_: Any) -
     sync_playbook(session, incident=incident, actor=actor)
 
 
+def reminder_still_relevant(session: Session, delivery: Any) -> bool:
+    """A reminder whose step was done, waived or retired meanwhile is not sent."""
+    step_id = (delivery.payload or {}).get("step_id")
+    status = session.execute(select(Step.status).where(Step.id == step_id)).scalar_one_or_none() if step_id else None
+    return step_id is None or status == StepStatus.pending
+
+
+for _event in ("step.reminder", "step.overdue_manager", "step.overdue_officers"):
+    register_relevance(_event, reminder_still_relevant)
 events.subscribe("incident.created", on_created)
 events.subscribe("incident.updated", on_changed)
 events.subscribe("recipients.added", on_changed)

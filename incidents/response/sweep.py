@@ -176,7 +176,7 @@ def _queue(session: Session, inserted: list[Any], steps: dict[int, Any], *, now:
                                recipient_name="各位" if settings.default_locale == "ja" else "all", now=now, tz=settings.tz)
         inapp, deliveries = rows_for(users=people.for_kind(rem.kind, step.role, incident), notice_for=notice_for,
                                      key=f"rem:{rem.id}", incident_id=incident.id, webhook_notice=hook,
-                                     settings=settings, now=now)
+                                     settings=settings, now=now, extra={"step_id": step.id})
         all_inapp += inapp
         all_deliveries += deliveries
     insert_rows(session, all_inapp, all_deliveries)
