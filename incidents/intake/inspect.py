@@ -48,16 +48,21 @@ def _inspect(att: MailAttachment, data: bytes, limits: IntakeLimits) -> None:
 
 
 def _inspect_text_table(att: MailAttachment, data: bytes, limits: IntakeLimits) -> None:
-    lines = [ln for ln in data.splitlines()[: limits.max_rows_scanned + 1] if ln.strip()]
-    if not lines:
+    """Header row and number of data rows, counted in C (no list of millions of lines)."""
+    data = data.strip(b"\r\n\t ")
+    if not data:
         att.rows = 0
         return
-    header = decode_bytes(lines[0], None).lstrip("\ufeff")
+    newline = b"\n" if b"\n" in data[:65536] or b"\r" not in data[:65536] else b"\r"
+    end = data.find(newline)
+    first = data if end < 0 else data[:end]
+    header = decode_bytes(first.strip(b"\r"), None).lstrip("\ufeff")
     delimiter = "\t" if header.count("\t") > header.count(",") else ","
     cols = [c.strip().strip('"').strip() for c in header.split(delimiter)]
     if len(cols) >= 2 or att.filename.lower().endswith((".csv", ".tsv")):
         att.columns = [c for c in cols if c][:100]
-        att.rows = max(len(lines) - 1, 0)
+        blank = data.count(newline + newline) + data.count(b"\n\r\n")
+        att.rows = max(data.count(newline) - blank, 0)
 
 
 def _inspect_zip(att: MailAttachment, data: bytes, limits: IntakeLimits, *, xlsx: bool) -> None:
