@@ -8,15 +8,18 @@ In the same run it renders the same letters (the 本人通知 apology, one page 
           (what one writes first), one PDF per letter;
   split   incidents.documents.bulk.write_letters: one PDF per letter, both cores;
   merged  the same with --merge: one PDF with every letter.
-It prints letters/second, the speed-up over the plain loop, the peak resident memory of the
-process tree (parent + workers, sampled) and the output size. Output goes to bench/out/.
+Each way runs in a fresh process. It prints letters/second, the speed-up over the plain loop, the
+peak resident memory of that way's process tree (parent + workers, sampled every 100 ms) and the
+output size. Output goes to bench/out/.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -35,9 +38,10 @@ from incidents.documents.render import CSS_FILE, font_css  # noqa: E402
 
 
 class PeakRSS:
-    """Samples the resident memory of this process and its children every 100 ms."""
+    """Samples the resident memory of a process and its children every 100 ms."""
 
-    def __init__(self):
+    def __init__(self, pid: int | None = None):
+        self.pid = pid or os.getpid()
         self.peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -65,7 +69,7 @@ class PeakRSS:
         return out
 
     def sample(self) -> int:
-        pids, total = [os.getpid()], 0
+        pids, total = [self.pid], 0
         while pids:
             pid = pids.pop()
             total += self._rss(pid)
@@ -91,6 +95,34 @@ def dir_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*.pdf"))
 
 
+def letter_run() -> LetterRun:
+    return LetterRun(kind="notice_affected", lang="ja", incident=samples.incident(mistake_type="bcc_exposure"),
+                     letterhead=samples.letterhead(), extras=samples.extras(), issued_on=date(2025, 6, 20))
+
+
+def run_way(way: str, count: int, workers: int, out: Path) -> dict:
+    """One way, in this (fresh) process; returns letters, seconds and output bytes."""
+    run = letter_run()
+    people = samples.people(count)
+    shutil.rmtree(out, ignore_errors=True)
+    if way == "plain":
+        composer = LetterComposer(run)
+        css_text = font_css() + "\n" + CSS_FILE.read_text(encoding="utf-8")
+        out.mkdir(parents=True)
+        htmls = [composer.renderer.html(composer.kind, "ja", composer.context(composer.view(p))) for p in people]
+        started = time.perf_counter()
+        for i, html in enumerate(htmls):  # one HTML(...).write_pdf() per letter, nothing shared
+            font_config = FontConfiguration()
+            css = CSS(string=css_text, font_config=font_config, url_fetcher=composer.renderer.fetcher)
+            HTML(string=html, url_fetcher=composer.renderer.fetcher).write_pdf(
+                out / f"{i + 1:05d}.pdf", stylesheets=[css], font_config=font_config)
+        seconds = time.perf_counter() - started
+        return {"letters": count, "seconds": seconds, "bytes": dir_size(out)}
+    started = time.perf_counter()
+    result = write_letters(run, people, out, merge=(way == "merged"), workers=workers)
+    return {"letters": count, "seconds": time.perf_counter() - started, "bytes": result.bytes}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=4500, help="letters per way (default 4,500)")
@@ -98,44 +130,28 @@ def main() -> int:
                         help="letters for the plain loop (default: --count); fewer gives an estimate")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "letters")
+    parser.add_argument("--way", choices=["plain", "split", "merged"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.way:  # a child: run one way and report as JSON
+        print(json.dumps(run_way(args.way, args.count, args.workers, args.out)))
+        return 0
     plain_count = args.plain_count or args.count
-
-    run = LetterRun(kind="notice_affected", lang="ja", incident=samples.incident(mistake_type="bcc_exposure"),
-                    letterhead=samples.letterhead(), extras=samples.extras(), issued_on=date(2025, 6, 20))
-    people = samples.people(args.count)
-    shutil.rmtree(args.out, ignore_errors=True)
     results = {}
-
-    # Plain loop: one HTML(...).write_pdf() per letter.
-    composer = LetterComposer(run)
-    css_text = font_css() + "\n" + CSS_FILE.read_text(encoding="utf-8")
-    plain_dir = args.out / "plain"
-    plain_dir.mkdir(parents=True)
-    htmls = [composer.renderer.html(composer.kind, "ja", composer.context(composer.view(p)))
-             for p in people[:plain_count]]
-    with PeakRSS() as mem:
-        started = time.perf_counter()
-        for i, html in enumerate(htmls):
-            font_config = FontConfiguration()
-            css = CSS(string=css_text, font_config=font_config, url_fetcher=composer.renderer.fetcher)
-            HTML(string=html, url_fetcher=composer.renderer.fetcher).write_pdf(
-                plain_dir / f"{i + 1:05d}.pdf", stylesheets=[css], font_config=font_config)
-        seconds = time.perf_counter() - started
-    results["plain"] = (plain_count, seconds, mem.peak, dir_size(plain_dir))
-    del htmls, composer
-
-    for mode in ("split", "merged"):
-        out = args.out / mode
-        with PeakRSS() as mem:
-            started = time.perf_counter()
-            result = write_letters(run, people, out, merge=(mode == "merged"), workers=args.workers)
-            seconds = time.perf_counter() - started
-        results[mode] = (args.count, seconds, mem.peak, result.bytes)
+    for way in ("plain", "split", "merged"):
+        count = plain_count if way == "plain" else args.count
+        cmd = [sys.executable, __file__, "--way", way, "--count", str(count), "--workers", str(args.workers),
+               "--out", str(args.out / way)]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+        with PeakRSS(proc.pid) as mem:  # each way in a fresh process: its own memory, nothing inherited
+            stdout, _ = proc.communicate()
+        if proc.returncode != 0:
+            raise SystemExit(f"{way} failed")
+        r = json.loads(stdout.strip().splitlines()[-1])
+        results[way] = (r["letters"], r["seconds"], mem.peak, r["bytes"])
 
     base_rate = results["plain"][0] / results["plain"][1]
     print(f"\n{args.count:,} personalised one-page Japanese letters, {args.workers} workers"
-          f" (plain loop on {plain_count:,})")
+          f" (plain loop on {plain_count:,}); load average before: {os.getloadavg()[0]:.1f}")
     print(f"{'way':8} {'letters':>8} {'seconds':>9} {'ms/letter':>10} {'letters/s':>10} {'× plain':>8}"
           f" {'peak RSS MB':>12} {'output MB':>10} {'KB/letter':>10}")
     for mode, (n, sec, peak, size) in results.items():

@@ -39,7 +39,7 @@ MANIFEST = ".letters.json"
 PARTS_DIR = ".parts"
 MERGED_NAME = "letters.pdf"
 SPLIT_BATCH = 50  # small batches keep each letter's font subset small
-MERGE_BATCH = 250
+MERGE_BATCH = 100
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S | re.I)
 _OVERLAY_STYLE = ("<style>html, body { background: transparent !important; }"
                   " .incidents-overlay + .incidents-overlay { break-before: page; }</style>")
