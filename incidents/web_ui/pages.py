@@ -94,7 +94,11 @@ async def report_submit(request: Request, session: SessionDep, user: PageUser):
                                             overrides=overrides)
     else:
         incident = cases.report(session, actor=user, data=checked)
-    return RedirectResponse(f"/report/{incident.id}/done", status_code=303)
+    # The request's session would commit only after the response has been sent (FastAPI's default
+    # dependency scope), and the browser follows the redirect at once: commit before answering.
+    incident_id = incident.id
+    session.commit()
+    return RedirectResponse(f"/report/{incident_id}/done", status_code=303)
 
 
 @router.get("/report/{incident_id}/done")
