@@ -79,6 +79,68 @@ def build_message(
     return msg
 
 
+class Mailer:
+    """One SMTP connection reused for a batch of mails (reconnects after an error).
+
+        with Mailer(config) as mailer:
+            mailer.send(to=…, subject=…, body=…)
+    """
+
+    def __init__(self, config: MailConfig):
+        self.config = config
+        self._client: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        c = self.config
+        if c.ssl:
+            client: smtplib.SMTP = smtplib.SMTP_SSL(c.host, c.port, timeout=c.timeout,
+                                                    context=ssl.create_default_context())
+        else:
+            client = smtplib.SMTP(c.host, c.port, timeout=c.timeout)
+        if c.starttls and not c.ssl:
+            client.starttls(context=ssl.create_default_context())
+        if c.username:
+            client.login(c.username, c.password)
+        return client
+
+    def send(self, *, to: str, subject: str, body: str, message_id: str | None = None,
+             to_name: str | None = None) -> str:
+        """Send one mail; returns the Message-ID. Raises DeliveryError (transient unless the
+        server refused the recipient or the message for good, 5xx)."""
+        if not self.config.enabled:
+            raise DeliveryError("SMTP is not configured (INCIDENTS_SMTP_HOST)", permanent=True)
+        msg = build_message(self.config, to=to, subject=subject, body=body, message_id=message_id, to_name=to_name)
+        try:
+            if self._client is None:
+                self._client = self._connect()
+            self._client.send_message(msg)
+        except smtplib.SMTPRecipientsRefused as exc:
+            self.close()
+            codes = [code for code, _ in exc.recipients.values()]
+            raise DeliveryError(f"recipient refused: {exc.recipients}", permanent=all(c >= 500 for c in codes)) from exc
+        except smtplib.SMTPResponseException as exc:
+            self.close()
+            raise DeliveryError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", permanent=exc.smtp_code >= 500) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            self.close()
+            raise DeliveryError(f"SMTP error: {exc}") from exc
+        return str(msg["Message-ID"] or "")
+
+    def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            try:
+                client.quit()
+            except (OSError, smtplib.SMTPException):
+                client.close()
+
+    def __enter__(self) -> "Mailer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def send_mail(
     config: MailConfig,
     *,
@@ -88,29 +150,6 @@ def send_mail(
     message_id: str | None = None,
     to_name: str | None = None,
 ) -> str:
-    """Send one mail; returns the Message-ID. Raises DeliveryError (transient unless the
-    server refused the recipient or the message for good, 5xx)."""
-    if not config.enabled:
-        raise DeliveryError("SMTP is not configured (INCIDENTS_SMTP_HOST)", permanent=True)
-    msg = build_message(config, to=to, subject=subject, body=body, message_id=message_id, to_name=to_name)
-    try:
-        if config.ssl:
-            client: smtplib.SMTP = smtplib.SMTP_SSL(
-                config.host, config.port, timeout=config.timeout, context=ssl.create_default_context()
-            )
-        else:
-            client = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
-        with client:
-            if config.starttls and not config.ssl:
-                client.starttls(context=ssl.create_default_context())
-            if config.username:
-                client.login(config.username, config.password)
-            client.send_message(msg)
-    except smtplib.SMTPRecipientsRefused as exc:
-        codes = [code for code, _ in exc.recipients.values()]
-        raise DeliveryError(f"recipient refused: {exc.recipients}", permanent=all(c >= 500 for c in codes)) from exc
-    except smtplib.SMTPResponseException as exc:
-        raise DeliveryError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", permanent=exc.smtp_code >= 500) from exc
-    except (OSError, smtplib.SMTPException) as exc:
-        raise DeliveryError(f"SMTP error: {exc}") from exc
-    return str(msg["Message-ID"] or "")
+    """Send one mail on its own connection (see Mailer for batches)."""
+    with Mailer(config) as mailer:
+        return mailer.send(to=to, subject=subject, body=body, message_id=message_id, to_name=to_name)

@@ -16,18 +16,30 @@ from incidents.types import utcnow
 log = logging.getLogger("incidents.scheduler")
 
 
+BATCH = 100
+MAX_PER_RUN = 5000
+
+
 def deliver() -> dict[str, int]:
+    """Deliver what is due, batch after batch (one SMTP connection per batch), up to MAX_PER_RUN."""
     settings = get_settings()
-    counts = deliver_due(
-        session_scope,
-        owner=owner_id(),
-        mail=MailConfig.from_settings(settings),
-        lease=timedelta(seconds=settings.notify_lease_seconds),
-        backoff=Backoff(base=timedelta(seconds=settings.notify_retry_base_seconds),
-                        max_attempts=settings.notify_max_attempts),
-    )
-    log.info("notify.deliver sent=%(sent)d retry=%(retry)d failed=%(failed)d", counts)
-    return counts
+    total = {"sent": 0, "retry": 0, "failed": 0, "cancelled": 0}
+    for _ in range(MAX_PER_RUN // BATCH):
+        counts = deliver_due(
+            session_scope,
+            owner=owner_id(),
+            mail=MailConfig.from_settings(settings),
+            lease=timedelta(seconds=settings.notify_lease_seconds),
+            backoff=Backoff(base=timedelta(seconds=settings.notify_retry_base_seconds),
+                            max_attempts=settings.notify_max_attempts),
+            limit=BATCH,
+        )
+        for k, v in counts.items():
+            total[k] = total.get(k, 0) + v
+        if sum(counts.values()) < BATCH:
+            break
+    log.info("notify.deliver sent=%(sent)d retry=%(retry)d failed=%(failed)d cancelled=%(cancelled)d", total)
+    return total
 
 
 def register(scheduler) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from incidents.notify.mail import DeliveryError, MailConfig, send_mail
+from incidents.notify.mail import DeliveryError, MailConfig, Mailer
 from incidents.notify.models import Channel, Delivery, DeliveryStatus, InAppNotification
 from incidents.notify.retry import Backoff
 from incidents.notify.webhook import Notice, post
@@ -153,11 +153,11 @@ def claim(session: Session, *, owner: str, now: datetime, lease: timedelta, limi
     return ids
 
 
-def _send(delivery: Delivery, mail: MailConfig) -> None:
+def _send(delivery: Delivery, mailer: Mailer) -> None:
     if delivery.channel == Channel.mail:
-        send_mail(mail, to=delivery.target, subject=delivery.subject, body=delivery.body,
-                  message_id=f"<{delivery.dedupe_key.replace(':', '.')}@incidents.invalid>",
-                  to_name=(delivery.payload or {}).get("to_name"))
+        mailer.send(to=delivery.target, subject=delivery.subject, body=delivery.body,
+                    message_id=f"<{delivery.dedupe_key.replace(':', '.')}@incidents.invalid>",
+                    to_name=(delivery.payload or {}).get("to_name"))
     elif delivery.channel == Channel.webhook:
         p = dict(delivery.payload or {})
         p["facts"] = tuple(tuple(f) for f in p.get("facts", ()))
@@ -180,35 +180,42 @@ def deliver_due(
     with session_factory() as session:
         ids = claim(session, owner=owner, now=now(), lease=lease, limit=limit)
     counts = {"sent": 0, "retry": 0, "failed": 0}
-    for delivery_id in ids:
-        with session_factory() as session:
-            delivery = session.get(Delivery, delivery_id)
-            if delivery is None or delivery.lease_owner != owner or delivery.status != DeliveryStatus.sending:
-                continue
-            check = _relevance.get(delivery.event)
-            if check is not None and not check(session, delivery):
-                delivery.status, delivery.lease_owner, delivery.lease_until = DeliveryStatus.cancelled, None, None
-                delivery.last_error = "no longer relevant"
-                counts["cancelled"] = counts.get("cancelled", 0) + 1
-                continue
-            session.expunge(delivery)
-        try:
-            _send(delivery, mail)
-            values: dict[str, Any] = dict(status=DeliveryStatus.sent, sent_at=now(), last_error="")
-            counts["sent"] += 1
-        except DeliveryError as exc:
-            attempts = delivery.attempts + 1
-            retry_at = None if exc.permanent else backoff.next_attempt(attempts, now())
-            values = dict(status=DeliveryStatus.pending if retry_at else DeliveryStatus.failed,
-                          next_attempt_at=retry_at or now(), last_error=str(exc)[:2000])
-            counts["retry" if retry_at else "failed"] += 1
-            log.warning("delivery %s (%s → %s) failed: %s", delivery.id, delivery.channel, delivery.target, exc)
-        with session_factory() as session:
-            session.execute(
-                update(Delivery).where(Delivery.id == delivery_id, Delivery.lease_owner == owner)
-                .values(attempts=Delivery.attempts + 1, lease_owner=None, lease_until=None, **values)
-            )
+    with Mailer(mail) as mailer:
+        for delivery_id in ids:
+            _deliver_one(session_factory, delivery_id, owner=owner, mailer=mailer, backoff=backoff, now=now,
+                         counts=counts)
     return counts
+
+
+def _deliver_one(session_factory: Callable[[], Any], delivery_id: int, *, owner: str, mailer: Mailer,
+                 backoff: Backoff, now: Callable[[], datetime], counts: dict[str, int]) -> None:
+    with session_factory() as session:
+        delivery = session.get(Delivery, delivery_id)
+        if delivery is None or delivery.lease_owner != owner or delivery.status != DeliveryStatus.sending:
+            return
+        check = _relevance.get(delivery.event)
+        if check is not None and not check(session, delivery):
+            delivery.status, delivery.lease_owner, delivery.lease_until = DeliveryStatus.cancelled, None, None
+            delivery.last_error = "no longer relevant"
+            counts["cancelled"] = counts.get("cancelled", 0) + 1
+            return
+        session.expunge(delivery)
+    try:
+        _send(delivery, mailer)
+        values: dict[str, Any] = dict(status=DeliveryStatus.sent, sent_at=now(), last_error="")
+        counts["sent"] += 1
+    except DeliveryError as exc:
+        attempts = delivery.attempts + 1
+        retry_at = None if exc.permanent else backoff.next_attempt(attempts, now())
+        values = dict(status=DeliveryStatus.pending if retry_at else DeliveryStatus.failed,
+                      next_attempt_at=retry_at or now(), last_error=str(exc)[:2000])
+        counts["retry" if retry_at else "failed"] += 1
+        log.warning("delivery %s (%s → %s) failed: %s", delivery.id, delivery.channel, delivery.target, exc)
+    with session_factory() as session:
+        session.execute(
+            update(Delivery).where(Delivery.id == delivery_id, Delivery.lease_owner == owner)
+            .values(attempts=Delivery.attempts + 1, lease_owner=None, lease_until=None, **values)
+        )
 
 
 # ---- reading -----------------------------------------------------------------------------------

@@ -208,3 +208,25 @@ def test_smtp_credentials_are_used():
         assert len(inbox.messages) == 1
     finally:
         controller.stop()
+
+
+def test_mailer_reuses_one_connection_for_a_batch(smtp):
+    inbox, config = smtp
+    greetings = []
+
+    async def handle_EHLO(server, session, envelope, hostname, responses):  # noqa: N802
+        greetings.append(hostname)
+        session.host_name = hostname
+        return responses
+
+    inbox.handle_EHLO = handle_EHLO
+    from incidents.notify.mail import Mailer
+
+    with Mailer(config) as mailer:
+        for i in range(3):
+            mailer.send(to=f"u{i}@example.jp", subject=f"件名{i}", body="本文")
+        with pytest.raises(DeliveryError):
+            mailer.send(to="nobody@example.jp", subject="x", body="y")
+        mailer.send(to="after@example.jp", subject="再接続", body="本文")
+    assert [str(m["Subject"]) for m in inbox.messages] == ["件名0", "件名1", "件名2", "再接続"]
+    assert len(greetings) == 2  # one connection for the batch, a new one after the refusal
