@@ -38,9 +38,13 @@ def document(
         _, data = service.content(session, actor=actor, document_id=doc.id)
         public = service.to_public(session, doc)
     target = out or Path(doc.filename)
-    if target.is_dir():
+    if target.is_dir() or (out is not None and not target.suffix):
         target = target / doc.filename
-    target.write_bytes(data)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    except OSError as exc:
+        fail(f"stored as document {doc.id}, but cannot write {target}: {exc.strerror}")
     if as_json:
         print_json({**public.model_dump(mode="json"), "path": str(target)})
         return
