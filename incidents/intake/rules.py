@@ -38,12 +38,21 @@ DATA_ITEM_KEYWORDS: dict[str, tuple[str, ...]] = {
                               "confidential", "secret", "quotation", "estimate", "minutes"),
 }
 
-# a file whose name says it lists people
+# a file whose name says it lists people (strong words) ...
 PEOPLE_LIST_KEYWORDS: tuple[str, ...] = (
-    "名簿", "顧客", "会員", "一覧", "リスト", "住所録", "個人情報", "患者", "社員", "従業員", "職員", "生徒", "学生",
+    "名簿", "顧客", "会員", "住所録", "個人情報", "患者", "社員", "従業員", "職員", "生徒", "学生",
     "受験者", "当選者", "参加者", "申込者", "応募者", "利用者", "契約者", "加入者", "保護者",
-    "list", "customers", "members", "roster", "contacts", "addresses", "patients", "employees", "students",
-    "participants", "applicants", "attendees", "subscribers", "users",
+    "customers", "members", "roster", "contacts", "addresses", "patients", "employees", "students",
+    "participants", "applicants", "attendees", "subscribers",
+)
+# ... and words that only say "a list" (a price list is no list of people): they count only
+# together with personal columns or many rows
+LIST_WORDS_WEAK: tuple[str, ...] = ("一覧", "リスト", "list", "users")
+
+# "〇〇様" in a file name that addresses nobody in particular
+GENERIC_ADDRESSEES: frozenset[str] = frozenset(
+    "お客 お客さま 皆 皆々 みな みなさま 各位 ご担当者 担当者 ご担当 関係者 関係各位 お得意 会員 利用者 保護者 ご利用者 "
+    "ご契約者 契約者 加入者 ご加入者 株主 取引先 お取引先 貴社 御社 先方".split()
 )
 
 # body text that should never have left the organisation

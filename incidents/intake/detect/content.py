@@ -9,8 +9,16 @@ import unicodedata
 from ..addressbook import Directory, normalise_org
 from ..domains import registrable_domain
 from ..model import DetectionContext, Finding, MailAttachment, ParsedMail
-from ..rules import DATA_ITEM_KEYWORDS, INTERNAL_MARKERS, PEOPLE_LIST_KEYWORDS, label_en, label_ja
-from .text import fmt_list, matches, normalise, stem
+from ..rules import (
+    DATA_ITEM_KEYWORDS,
+    GENERIC_ADDRESSEES,
+    INTERNAL_MARKERS,
+    LIST_WORDS_WEAK,
+    PEOPLE_LIST_KEYWORDS,
+    label_en,
+    label_ja,
+)
+from .text import contains_any, fmt_list, matches, normalise, stem
 
 _ADDRESSEE = re.compile(r"([^\s_\-.,【】\[\]()（）「」]{2,30}?)(様|御中|さま|殿)")
 _PERSONAL_ITEMS = {"name", "email_address", "postal_address", "phone", "birth_date", "customer_id", "employee_id"}
@@ -119,7 +127,7 @@ def _foreign_names(att: MailAttachment, d: Directory, rec_orgs: set[str], rec_na
             return
     for m in _ADDRESSEE.finditer(unicodedata.normalize("NFKC", att.filename)):
         who = normalise_org(m.group(1))
-        if len(who) < 2 or who in own_orgs:
+        if len(who) < 2 or who in own_orgs or m.group(1).lstrip("ごお") in GENERIC_ADDRESSEES or m.group(1) in GENERIC_ADDRESSEES:
             continue
         if any(who in o or o in who for o in rec_orgs | rec_names if len(o) >= 2):
             continue
@@ -136,12 +144,14 @@ def _foreign_names(att: MailAttachment, d: Directory, rec_orgs: set[str], rec_na
 
 
 def _people_list(att: MailAttachment, items: set[str]) -> Finding | None:
-    keyword = matches(stem(att.filename), PEOPLE_LIST_KEYWORDS)
+    name = stem(att.filename)
+    keyword = contains_any(name, PEOPLE_LIST_KEYWORDS)
+    weak = contains_any(name, LIST_WORDS_WEAK)
     personal_cols = items & _PERSONAL_ITEMS if att.columns else set()
     rows = att.rows or 0
     if rows >= 1000 and (keyword or personal_cols):
         confidence = 0.8
-    elif rows >= 50 and (keyword or len(personal_cols) >= 2):
+    elif rows >= 50 and (keyword or len(personal_cols) >= 2 or (weak and personal_cols)):
         confidence = 0.65
     elif keyword or (len(personal_cols) >= 2 and rows >= 2):
         confidence = 0.45
