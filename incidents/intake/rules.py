@@ -58,7 +58,8 @@ GENERIC_ADDRESSEES: frozenset[str] = frozenset(
 # body text that should never have left the organisation
 INTERNAL_MARKERS: tuple[str, ...] = (
     "社外秘", "部外秘", "社内限り", "社内用", "社内のみ", "内部用", "取扱注意", "転送禁止", "社内メモ", "【社内】",
-    "confidential", "internal only", "internal use only", "do not forward", "not for distribution",
+    # not "confidential" alone: most corporate footers call every mail confidential
+    "internal only", "internal use only", "internal memo", "do not forward", "not for distribution",
 )
 
 # recipient local parts and display names that look like a mailing list or group
