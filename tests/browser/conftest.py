@@ -83,6 +83,10 @@ def new_page(browser, live_server):
             dialog.dismiss()
 
         page.on("dialog", on_dialog)
+        # script errors and CSP refusals ("Refused to execute inline script ...") show up here
+        page.console_errors = []
+        page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
+        page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
         return page
 
     yield make

@@ -30,4 +30,4 @@ def test_control_room(page, make_user, make_incident):
     expect(page.locator("#open tbody tr")).to_have_count(1)
     page.locator("#open tbody a").first.click()
     expect(page.locator("h1")).to_contain_text("セミナー案内をToで一斉送信")
-    assert page.dialogs == []
+    assert page.dialogs == [] and page.console_errors == []

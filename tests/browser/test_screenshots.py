@@ -72,4 +72,4 @@ def test_screenshots(lang, new_page, make_user, make_incident, shot):
     phone_room.goto("/control")
     shot(phone_room, f"phone-control-room-{lang}")
     for p in (page, phone, room, phone_room):
-        assert p.dialogs == []
+        assert p.dialogs == [] and p.console_errors == []

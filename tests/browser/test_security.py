@@ -28,6 +28,21 @@ def test_a_form_post_without_csrf_is_refused(page, make_user, session):
     assert status == 403
 
 
+def test_cookies_and_headers(page, make_user):
+    response = page.goto("/login")
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["x-frame-options"] == "DENY"
+    login(page, make_user())
+    cookie = next(c for c in page.context.cookies() if c["name"] == "incidents_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    response = page.goto("/report")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    # the page's own script runs under that policy (it is served from /static): one question per screen
+    expect(page.locator("#step-nav")).to_be_visible()
+    expect(page.locator("section.step:not([hidden])")).to_have_count(1)
+
+
 def test_a_foreign_incidents_url_is_refused(page, make_user, make_incident):
     owner = make_user(department="Sales")
     other = make_user(department="Support", locale="en")

@@ -112,3 +112,4 @@ def test_the_whole_story(new_page, make_user, session, shot):
     shot(other, "nearmiss-case-ja")
     for p in (page, boss, other):
         assert p.dialogs == []
+        assert all("404" in e for e in p.console_errors), p.console_errors  # only the refused URL above
