@@ -20,6 +20,9 @@ MISTAKE_TYPES = (
 )
 
 
+SUGGEST_AT = 0.4  # weaker findings are shown with their reasons but not proposed as the mistake type
+
+
 @dataclass(slots=True)
 class Classification:
     findings: list[Finding] = field(default_factory=list)
@@ -59,7 +62,7 @@ def detect(mail: ParsedMail, ctx: DetectionContext | None = None) -> list[Findin
 def classify(mail: ParsedMail, ctx: DetectionContext | None = None) -> Classification:
     findings = detect(mail, ctx)
     result = Classification(findings=findings)
-    mistakes = [f for f in findings if f.type in MISTAKE_TYPES]
+    mistakes = [f for f in findings if f.type in MISTAKE_TYPES and f.confidence >= SUGGEST_AT]
     if mistakes:
         result.mistake_type = mistakes[0].type
     items: list[str] = []

@@ -60,7 +60,7 @@ def bcc_exposure(mail: ParsedMail, d: Directory, ctx: DetectionContext) -> Findi
     if n >= threshold and m >= 2:
         confidence = 0.95 if n >= 100 else 0.85 if n >= 2 * threshold else 0.75
     elif m >= 3:
-        confidence = 0.5
+        confidence = 0.35  # a few people of several companies: often an ordinary project mail
     elif n >= threshold:
         confidence = 0.35  # many people of one organisation: often a normal working mail
     else:
