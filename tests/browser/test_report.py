@@ -43,6 +43,7 @@ def test_guided_report_with_a_dropped_eml(page, make_user, session):
     expect(page.locator("#draft-note")).to_be_visible()
     expect(current(page).locator("h2")).to_have_text("いつ送信し、いつ気づきましたか？")
     expect(page.locator("#intended")).to_have_value("sato@a-corp.example, 佐藤 花子, A株式会社")
+    assert "sato@a-corp.example" in page.evaluate(f"() => localStorage.getItem('incidents.report.draft.{user.id}')")
 
     page.locator("#discovered_at").press("Enter")  # Enter moves on, it does not submit half a report
     expect(current(page).locator("h2")).to_have_text("どのようにして判明しましたか？")
@@ -106,3 +107,16 @@ def test_without_javascript_the_report_is_one_long_form(new_page, make_user, ses
     incident = session.execute(select(Incident)).scalar_one()
     assert incident.discovery_method == "colleague_noticed" and incident.subject.startswith("【見積書送付】")
     assert [r.address for r in session.execute(select(Recipient)).scalars()] == ["wrong@c-corp.example"]
+
+
+def test_logging_out_forgets_the_unfinished_report(page, make_user):
+    user = make_user(locale="en")
+    login(page, user)
+    page.goto("/report")
+    page.click("#step-next")
+    page.fill("#subject", "Quarterly figures")
+    key = f"incidents.report.draft.{user.id}"
+    assert "Quarterly figures" in page.evaluate(f"() => localStorage.getItem('{key}')")
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(re.compile(r"/login"))
+    assert page.evaluate(f"() => localStorage.getItem('{key}')") is None
