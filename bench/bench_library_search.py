@@ -6,7 +6,8 @@
 Seeds the cases through migrated databases (SQLite: a temporary file; PostgreSQL: its own database,
 created if missing, dropped and recreated), then runs a query mix through the real service
 (`incidents.nearmiss.library.search`: count + one page of 20, as the page and the API do):
-Japanese words of 3+ characters (trigram index), 2-character words (LIKE fallback), English words,
+Japanese words of 3+ characters (trigram index), 2-character words (index of two-character pieces),
+English words,
 two-word queries, filters alone and filters with words, a word that matches nothing.
 Baseline in the same run: the naive query for the same words (LIKE '%word%' on the table, an exact
 count, newest first by date), which the trigram index serves on PostgreSQL but not on SQLite.
@@ -40,7 +41,7 @@ from incidents.nearmiss import library  # noqa: E402
 from incidents.nearmiss.draft import generate  # noqa: E402
 from incidents.nearmiss.models import NearMissCase  # noqa: E402
 from incidents.nearmiss.schemas import LibraryFilter  # noqa: E402
-from incidents.nearmiss.service import normalize  # noqa: E402
+from incidents.nearmiss.service import bigrams, normalize  # noqa: E402
 
 TYPES = ["wrong_recipient", "bcc_exposure", "wrong_attachment", "lookalike_domain", "distribution_list",
          "inappropriate_content"]
@@ -72,6 +73,7 @@ QUERIES = [
     ("ja 3+ chars (rare)", LibraryFilter(q="ダウンロードリンク")),
     ("ja 2 chars", LibraryFilter(q="宛先")),
     ("ja 2 chars", LibraryFilter(q="誤送")),
+    ("ja 1 char", LibraryFilter(q="誤")),
     ("en word", LibraryFilter(q="autocomplete")),
     ("en word", LibraryFilter(q="bcc")),
     ("two words", LibraryFilter(q="送信 確認")),
@@ -116,9 +118,10 @@ def rows(drafts: list, n: int, rng: random.Random) -> list[dict]:
         sections[1]["text"] += f"\n（{extra}）"
         title = d.title.text
         lo, hi = d.persons_range or (None, None)
+        search_text = normalize("\n".join([title] + [s["text"] for s in sections]))
         out.append(dict(
             source_ref=f"bench-{i:08d}", locale=d.locale, title=title, sections=sections,
-            search_text=normalize("\n".join([title] + [s["text"] for s in sections])),
+            search_text=search_text, bigrams=bigrams(search_text),
             mistake_type=d.mistake_type, discovery_method=d.discovery_method, period=d.period, data_items=d.data_items,
             persons_min=lo, persons_max=hi, factors=d.factors, factors_text=" " + " ".join(d.factors) + " ",
             four_m=d.four_m, four_e=d.four_e, four_e_text=" " + " ".join(d.four_e) + " ",

@@ -1,7 +1,8 @@
 """learning: root-cause analysis, countermeasures, published near-miss cases with full-text search
 
-SQLite: an FTS5 table with the trigram tokenizer (works for Japanese, which has no spaces), filled by
-triggers with the published cases only. PostgreSQL: the pg_trgm extension and a GIN trigram index.
+SQLite: an FTS5 table with the trigram tokenizer (works for Japanese, which has no spaces) and one over
+the two-character pieces (for two-character words), filled by triggers with the published cases only.
+PostgreSQL: the pg_trgm extension and a GIN trigram index, and a GIN index on the two-character pieces.
 
 Revision ID: 0301_learning
 Revises: 0001_core
@@ -71,6 +72,7 @@ def upgrade() -> None:
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("sections", sa.JSON(), nullable=False),
         sa.Column("search_text", sa.Text(), nullable=False),
+        sa.Column("bigrams", sa.Text(), nullable=False, server_default=""),
         sa.Column("mistake_type", sa.String(length=40), nullable=False),
         sa.Column("discovery_method", sa.String(length=40), nullable=False),
         sa.Column("period", sa.String(length=7), nullable=False),
@@ -97,30 +99,36 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         op.execute("CREATE INDEX ix_nearmiss_cases_search_trgm ON nearmiss_cases USING gin (search_text gin_trgm_ops)")
+        op.execute("CREATE INDEX ix_nearmiss_cases_bigrams ON nearmiss_cases USING gin (string_to_array(bigrams, ' '))")
     else:
         op.execute("CREATE VIRTUAL TABLE nearmiss_fts USING fts5(body, tokenize='trigram')")
+        op.execute("CREATE VIRTUAL TABLE nearmiss_fts2 USING fts5(body, tokenize='unicode61')")
         op.execute(
             "CREATE TRIGGER nearmiss_fts_ai AFTER INSERT ON nearmiss_cases WHEN new.status = 'published' BEGIN "
-            "INSERT INTO nearmiss_fts(rowid, body) VALUES (new.id, new.search_text); END"
+            "INSERT INTO nearmiss_fts(rowid, body) VALUES (new.id, new.search_text); "
+            "INSERT INTO nearmiss_fts2(rowid, body) VALUES (new.id, new.bigrams); END"
         )
         op.execute(
             "CREATE TRIGGER nearmiss_fts_au AFTER UPDATE ON nearmiss_cases BEGIN "
-            "DELETE FROM nearmiss_fts WHERE rowid = old.id; "
-            "INSERT INTO nearmiss_fts(rowid, body) SELECT new.id, new.search_text WHERE new.status = 'published'; END"
+            "DELETE FROM nearmiss_fts WHERE rowid = old.id; DELETE FROM nearmiss_fts2 WHERE rowid = old.id; "
+            "INSERT INTO nearmiss_fts(rowid, body) SELECT new.id, new.search_text WHERE new.status = 'published'; "
+            "INSERT INTO nearmiss_fts2(rowid, body) SELECT new.id, new.bigrams WHERE new.status = 'published'; END"
         )
         op.execute(
             "CREATE TRIGGER nearmiss_fts_ad AFTER DELETE ON nearmiss_cases BEGIN "
-            "DELETE FROM nearmiss_fts WHERE rowid = old.id; END"
+            "DELETE FROM nearmiss_fts WHERE rowid = old.id; DELETE FROM nearmiss_fts2 WHERE rowid = old.id; END"
         )
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_nearmiss_cases_search_trgm")
+        op.execute("DROP INDEX IF EXISTS ix_nearmiss_cases_bigrams")
     else:
         for name in ("nearmiss_fts_ai", "nearmiss_fts_au", "nearmiss_fts_ad"):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
         op.execute("DROP TABLE IF EXISTS nearmiss_fts")
+        op.execute("DROP TABLE IF EXISTS nearmiss_fts2")
     op.drop_index("ix_nearmiss_cases_period", table_name="nearmiss_cases")
     op.drop_index("ix_nearmiss_cases_status_type", table_name="nearmiss_cases")
     op.drop_index("ix_nearmiss_cases_status_id", table_name="nearmiss_cases")

@@ -2,7 +2,8 @@
 
 Every active user reads it (that is the point: everyone learns, nobody is named). Withdrawn cases are
 gone from all of it. Search works for Japanese: SQLite FTS5 with the trigram tokenizer, PostgreSQL
-pg_trgm (GIN) on the normalised text; terms shorter than three characters fall back to a LIKE scan.
+pg_trgm (GIN) on the normalised text, and for two-character words an index of the text's two-character
+pieces on both; single characters fall back to a LIKE scan.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from incidents.people.models import User
 MAX_TERMS = 8
 COUNT_CAP = 200
 FTS = table("nearmiss_fts", column("rowid"))
+FTS2 = table("nearmiss_fts2", column("rowid"))
 
 
 def require_reader(actor: User) -> None:
@@ -35,8 +37,13 @@ def _like(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _conditions(session: Session, f: LibraryFilter) -> tuple[list, str | None]:
-    """WHERE conditions, and the FTS5 query (SQLite, terms of 3+ characters) that drives the search."""
+def _conditions(session: Session, f: LibraryFilter) -> tuple[list, tuple | None]:
+    """WHERE conditions, and (SQLite) the FTS5 table and query that drive the search.
+
+    Words of three characters or more: trigrams (SQLite FTS5 trigram table; PostgreSQL pg_trgm serves
+    LIKE '%word%'). Two-character words of letters or digits (宛先, 添付): the two-character pieces
+    (SQLite FTS5 table over them; PostgreSQL GIN index on their array). Anything else: a LIKE scan.
+    """
     conds = [NearMissCase.status == CaseStatus.published]
     if f.mistake_type:
         conds.append(NearMissCase.mistake_type == f.mistake_type)
@@ -48,17 +55,29 @@ def _conditions(session: Session, f: LibraryFilter) -> tuple[list, str | None]:
         conds.append(NearMissCase.period >= f.period_from)
     if f.period_to:
         conds.append(NearMissCase.period <= f.period_to)
-    terms = [t for t in normalize(f.q).split() if t][:MAX_TERMS]
-    fts = None
-    if terms and session.get_bind().dialect.name == "sqlite":
-        long = [t for t in terms if len(t) >= 3]
+    terms = list(dict.fromkeys(t for t in normalize(f.q).split() if t))[:MAX_TERMS]
+    long = [t for t in terms if len(t) >= 3]
+    pairs = [t for t in terms if len(t) == 2 and t.isalnum()]
+    rest = [t for t in terms if t not in long and t not in pairs]
+    driver = None
+    if session.get_bind().dialect.name == "sqlite":
         if long:
-            fts = " AND ".join('"' + t.replace('"', '""') + '"' for t in long)
-        terms = [t for t in terms if len(t) < 3]
-    # PostgreSQL: pg_trgm's GIN index serves LIKE '%term%' for terms of three characters or more
-    for t in terms:
+            driver = (FTS, " AND ".join(_phrase(t) for t in long))
+            rest += pairs  # the trigram index narrows enough; the pairs are checked on those rows
+        elif pairs:
+            driver = (FTS2, " AND ".join(_phrase(t) for t in pairs))
+    else:
+        rest += long  # pg_trgm's GIN index serves LIKE '%word%'
+        if pairs:
+            conds.append(text("string_to_array(nearmiss_cases.bigrams, ' ') @> CAST(:pairs AS text[])")
+                         .bindparams(pairs=pairs))
+    for t in rest:
         conds.append(NearMissCase.search_text.like(_like(t), escape="\\"))
-    return conds, fts
+    return conds, driver
+
+
+def _phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
 
 
 def _excerpt(case: NearMissCase, length: int = 140) -> str:
@@ -79,20 +98,21 @@ def search(session: Session, *, actor: User, filters: LibraryFilter | None = Non
     require_reader(actor)
     f = filters or LibraryFilter()
     page, per_page = max(1, page), max(1, min(per_page, 100))
-    conds, fts = _conditions(session, f)
+    conds, driver = _conditions(session, f)
     where = and_(*conds)
     lower_bound = False
     if session.get_bind().dialect.name == "postgresql":
         # psycopg prepares repeated statements; a generic plan cannot know whether a word is rare (use the
         # trigram index) or frequent (walk the primary key backwards). Plan each search for its words.
         session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-    if fts is not None:
+    if driver is not None:
         # The unary plus keeps SQLite from driving the join from the cases table: the FTS index must lead.
-        match = text("nearmiss_fts MATCH :fts_q").bindparams(fts_q=fts)
-        joined = select(NearMissCase).select_from(FTS).join(NearMissCase, NearMissCase.id == literal_column("+nearmiss_fts.rowid"))
-        stmt = joined.where(match, where).order_by(FTS.c.rowid.desc())
-        ids = (select(FTS.c.rowid).select_from(FTS)
-               .join(NearMissCase, NearMissCase.id == literal_column("+nearmiss_fts.rowid")).where(match, where))
+        fts_table, query = driver
+        match = text(f"{fts_table.name} MATCH :fts_q").bindparams(fts_q=query)
+        on = NearMissCase.id == literal_column(f"+{fts_table.name}.rowid")
+        stmt = select(NearMissCase).select_from(fts_table).join(NearMissCase, on).where(match, where) \
+            .order_by(fts_table.c.rowid.desc())
+        ids = select(fts_table.c.rowid).select_from(fts_table).join(NearMissCase, on).where(match, where)
     else:
         stmt = select(NearMissCase).where(where).order_by(NearMissCase.id.desc())
         ids = select(NearMissCase.id).where(where)
@@ -119,10 +139,11 @@ def stats(session: Session, *, actor: User, filters: LibraryFilter | None = None
     """Cases per month by type, the most frequent contributing factors, and the median time from
     discovery to the first report, over the published cases (and the filters, if any)."""
     require_reader(actor)
-    conds, fts = _conditions(session, filters or LibraryFilter())
-    if fts is not None:
-        conds.append(text("nearmiss_cases.id IN (SELECT rowid FROM nearmiss_fts WHERE nearmiss_fts MATCH :fts_q)")
-                     .bindparams(fts_q=fts))
+    conds, driver = _conditions(session, filters or LibraryFilter())
+    if driver is not None:
+        fts_table, query = driver
+        conds.append(text(f"nearmiss_cases.id IN (SELECT rowid FROM {fts_table.name} WHERE {fts_table.name} MATCH :fts_q)")
+                     .bindparams(fts_q=query))
     where = and_(*conds)
     per_month = [MonthCount(period=p, mistake_type=m, count=n) for p, m, n in session.execute(
         select(NearMissCase.period, NearMissCase.mistake_type, func.count()).where(where)

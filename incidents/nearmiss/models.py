@@ -3,7 +3,9 @@
 A case keeps no incident id. `source_ref` is an HMAC of the incident id under the server's secret key:
 the service can find the case of an incident (to withdraw or re-publish it), but nobody reading a case,
 its JSON or its page can follow it back. Full-text search: SQLite FTS5 trigram table `nearmiss_fts`
-kept by triggers (published cases only), PostgreSQL pg_trgm GIN index on `search_text` (migration 0301).
+kept by triggers (published cases only), PostgreSQL pg_trgm GIN index on `search_text`; two-character
+words (宛先, 添付), which trigrams cannot serve, through `bigrams` (the text's distinct two-character
+pieces): SQLite FTS5 table `nearmiss_fts2`, PostgreSQL GIN index on its array (migration 0301).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class NearMissCase(SQLModel, table=True):
     title: str = Field(sa_column=Column(Text, nullable=False))
     sections: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # [{key, title, text}]
     search_text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # NFKC, lower case
+    bigrams: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # for 2-character words
     mistake_type: str = Field(max_length=40)
     discovery_method: str = Field(max_length=40)
     period: str = Field(max_length=7)  # YYYY-MM

@@ -41,6 +41,18 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").lower()
 
 
+def bigrams(normalized: str) -> str:
+    """The distinct two-character pieces of a normalised text, letters and digits only, space-separated:
+    what a two-character word (宛先, 添付) is looked up in, since trigrams cannot find it."""
+    seen: dict[str, None] = {}
+    for word in normalized.split():
+        for i in range(len(word) - 1):
+            pair = word[i:i + 2]
+            if pair.isalnum():
+                seen.setdefault(pair, None)
+    return " ".join(seen)
+
+
 def incident_dict(session: Session, incident: Incident) -> dict:
     """The record as plain data, shaped like its JSON contract, for the draft generator."""
     data = facts_of(session, incident)
@@ -120,6 +132,7 @@ def publish(session: Session, *, actor: User, incident_id: int, data: PublishIn 
     lo, hi = d.persons_range or (None, None)
     case.locale, case.title, case.sections = data.locale, title, sections
     case.search_text = normalize("\n".join([title] + [s["text"] for s in sections]))
+    case.bigrams = bigrams(case.search_text)
     case.mistake_type, case.discovery_method, case.period = d.mistake_type, d.discovery_method, d.period
     case.data_items, case.persons_min, case.persons_max = d.data_items, lo, hi
     case.factors, case.factors_text = d.factors, " " + " ".join(d.factors) + " "

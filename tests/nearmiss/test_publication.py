@@ -143,7 +143,10 @@ def test_search_filters_stats_and_digest(world, make_incident, make_user):
         def ids(**kw):
             return [c.id for c in library.search(s, actor=reader, filters=LibraryFilter(**kw)).items]
         assert ids(q="一斉送信") == [b.id]  # trigram (4 characters)
-        assert ids(q="宛先") == [a.id]  # 2 characters: the LIKE fallback
+        assert ids(q="宛先") == [a.id]  # 2 characters: the index of two-character pieces
+        assert ids(q="宛先 オートコンプリート") == [a.id]  # trigram-led, the pair checked on its rows
+        assert ids(q="宛") == [a.id]  # 1 character: the LIKE fallback
+        assert ids(q="先宛") == []
         assert ids(q="mass mail") == [b.id]  # English words, case-insensitive
         assert ids(q="Ｔｏ") == [b.id]  # full-width letters are normalised
         assert ids(mistake_type="bcc_exposure") == [b.id]
