@@ -176,30 +176,32 @@ def deliver_due(
     limit: int = 100,
     now: Callable[[], datetime] = utcnow,
 ) -> dict[str, int]:
-    """One delivery round: claim (own transaction), then send and record each (own transaction)."""
+    """One delivery round: claim and load (one transaction), then send and record each (its own
+    transaction, right after the send: the window for a repeat after a crash stays milliseconds)."""
+    counts = {"sent": 0, "retry": 0, "failed": 0}
     with session_factory() as session:
         ids = claim(session, owner=owner, now=now(), lease=lease, limit=limit)
-    counts = {"sent": 0, "retry": 0, "failed": 0}
+        todo = []
+        for delivery in session.execute(select(Delivery).where(Delivery.id.in_(ids)).order_by(Delivery.id)).scalars():
+            check = _relevance.get(delivery.event)
+            if check is not None and not check(session, delivery):
+                delivery.status, delivery.lease_owner, delivery.lease_until = DeliveryStatus.cancelled, None, None
+                delivery.last_error = "no longer relevant"
+                counts["cancelled"] = counts.get("cancelled", 0) + 1
+            else:
+                todo.append(delivery)
+        session.flush()
+        for delivery in todo:
+            session.expunge(delivery)
     with Mailer(mail) as mailer:
-        for delivery_id in ids:
-            _deliver_one(session_factory, delivery_id, owner=owner, mailer=mailer, backoff=backoff, now=now,
+        for delivery in todo:
+            _deliver_one(session_factory, delivery, owner=owner, mailer=mailer, backoff=backoff, now=now,
                          counts=counts)
     return counts
 
 
-def _deliver_one(session_factory: Callable[[], Any], delivery_id: int, *, owner: str, mailer: Mailer,
+def _deliver_one(session_factory: Callable[[], Any], delivery: Delivery, *, owner: str, mailer: Mailer,
                  backoff: Backoff, now: Callable[[], datetime], counts: dict[str, int]) -> None:
-    with session_factory() as session:
-        delivery = session.get(Delivery, delivery_id)
-        if delivery is None or delivery.lease_owner != owner or delivery.status != DeliveryStatus.sending:
-            return
-        check = _relevance.get(delivery.event)
-        if check is not None and not check(session, delivery):
-            delivery.status, delivery.lease_owner, delivery.lease_until = DeliveryStatus.cancelled, None, None
-            delivery.last_error = "no longer relevant"
-            counts["cancelled"] = counts.get("cancelled", 0) + 1
-            return
-        session.expunge(delivery)
     try:
         _send(delivery, mailer)
         values: dict[str, Any] = dict(status=DeliveryStatus.sent, sent_at=now(), last_error="")
@@ -213,7 +215,7 @@ def _deliver_one(session_factory: Callable[[], Any], delivery_id: int, *, owner:
         log.warning("delivery %s (%s → %s) failed: %s", delivery.id, delivery.channel, delivery.target, exc)
     with session_factory() as session:
         session.execute(
-            update(Delivery).where(Delivery.id == delivery_id, Delivery.lease_owner == owner)
+            update(Delivery).where(Delivery.id == delivery.id, Delivery.lease_owner == owner)
             .values(attempts=Delivery.attempts + 1, lease_owner=None, lease_until=None, **values)
         )
 

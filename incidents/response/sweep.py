@@ -93,7 +93,7 @@ def emit_due(session: Session, *, now: datetime, durations: ResponseDurations, s
 
 
 def sweep_all(session_factory: Any, *, now: datetime, durations: ResponseDurations, settings: Any,
-              batch: int = 500, max_batches: int = 200) -> tuple[int, int]:
+              batch: int = 250, max_batches: int = 400) -> tuple[int, int]:
     """The whole sweep in batches, each its own short transaction (SQLite's writer lock is held
     briefly; a backlog after downtime drains at once). Returns (batches, reminders queued)."""
     queued = 0
