@@ -12,6 +12,7 @@ _GREETING = re.compile(
     r"(dear|hi|hello)\b|.{0,40}(様|御中|各位|さん|殿)[、,]?$)",
     re.I,
 )
+_ADDRESS_BLOCK = re.compile(r"(株式会社|有限会社|合同会社|\(株\)|㈱|御中|各位|ご担当者様)")
 _SIGNATURE = re.compile(r"^(--\s*|_{5,}|-{5,}|={5,}|━{3,}|─{3,}|＿{3,}|-----original message-----)$", re.I)
 _QUOTE_HEAD = re.compile(r"^(>|＞|on .+wrote:$|.+さんは書きました|-+ ?original message|-+ ?元のメッセージ)", re.I)
 
@@ -55,14 +56,14 @@ def draft_summary(
 ) -> str:
     """A few meaningful body lines (no greeting, quote or signature), for the user to edit."""
     lines: list[str] = []
-    for raw in body.splitlines()[:400]:
+    for index, raw in enumerate(body.splitlines()[:400]):
         line = raw.strip().replace("\u3000", " ").strip()
         if not line:
             continue
         if _SIGNATURE.match(line) or _QUOTE_HEAD.match(line):
             break
-        if _GREETING.match(line) and not lines:
-            continue
+        if index < 6 and (_GREETING.match(line) or _ADDRESS_BLOCK.search(line)) and len(lines) < 2:
+            continue  # the opening: addressee, company name, set greeting
         lines.append(line)
         if sum(len(x) for x in lines) >= max_chars:
             break
