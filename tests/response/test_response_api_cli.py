@@ -121,3 +121,21 @@ def test_calendar_feed_url_works_without_login_and_only_with_its_token(client, a
     summaries = [str(e["summary"]) for e in Calendar.from_ical(r.content).walk("VEVENT")]
     assert summaries and all(s.startswith(f"#{inc.id} ") for s in summaries)
     assert client.get(url[:-8] + "tampered.ics").status_code == 404
+
+
+def test_cli_bulk_and_csv_import(cli, team, make_incident, tmp_path):
+    officer, manager, employee = team
+    many = [{"address": f"p{i}@x.example", "kind": "unintended", "field": "bcc"} for i in range(50)]
+    inc = make_incident(employee, recipients=many, mistake_type="bcc_exposure", data_items=["email_address"],
+                        affected_persons=50)
+    assert cli("decide", inc.id, "--note", "一斉にお詫び", "--as", manager.email)[0] == 0
+    code, out, err = cli("apology", "all", inc.id, "--channel", "email", "--as", employee.email)
+    assert code == 0 and "50 apolog" in out
+    csv_file = tmp_path / "c.csv"
+    csv_file.write_text("address,opened\n" + "".join(f"p{i}@x.example,no\n" for i in range(49)) + "zz@x.example,no\n",
+                        encoding="utf-8")
+    code, out, err = cli("deletion", "import", inc.id, str(csv_file), "--as", employee.email, "--json")
+    result = json.loads(out)
+    assert code == 0 and (result["updated"], result["skipped"]) == (49, 1) and "zz@x.example" in result["errors"][0]
+    code, out, err = cli("steps", inc.id, "--kind", "deletion", "--status", "pending", "--as", employee.email, "--json")
+    assert [s["key"] for s in json.loads(out)] == ["deletion:p49@x.example"]
