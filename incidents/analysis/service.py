@@ -18,6 +18,7 @@ from incidents.analysis.models import Analysis, Countermeasure
 from incidents.analysis.schemas import (AnalysisIn, AnalysisPublic, BlameOut, CountermeasureIn, CountermeasurePublic,
                                         CountermeasureUpdate)
 from incidents.analysis.vocab import FACTOR_BY_CODE, OPEN_STATUSES, TRANSITIONS, CountermeasureStatus
+from incidents import events
 from incidents.audit.service import record
 from incidents.config import get_settings
 from incidents.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
@@ -92,7 +93,7 @@ def get_analysis(session: Session, *, actor: User, incident_id: int) -> Analysis
 
 def save_analysis(session: Session, *, actor: User, incident_id: int, data: AnalysisIn) -> AnalysisPublic:
     """Replace the analysis (whys, factors, causes). A person-blaming last answer is saved but flagged."""
-    visible_incident(session, actor, incident_id)
+    incident = visible_incident(session, actor, incident_id)
     row = _analysis_row(session, incident_id)
     before = None
     if row is None:
@@ -109,7 +110,10 @@ def save_analysis(session: Session, *, actor: User, incident_id: int, data: Anal
     session.flush()
     record(session, actor=actor, action="analysis.saved", incident_id=incident_id, entity="rca_analysis",
            entity_id=row.id, before=before, after=after)
-    return _public(session, incident_id, row)
+    out = _public(session, incident_id, row)
+    # e.g. the response playbook may tick its "root_cause" step when the chain ends in the system
+    events.publish("analysis.saved", session=session, incident=incident, actor=actor, analysis=out)
+    return out
 
 
 def analysis_dict(session: Session, incident_id: int) -> dict:
@@ -128,7 +132,7 @@ def _check_dates(due_on: date, review_on: date | None) -> None:
 
 
 def add_countermeasure(session: Session, *, actor: User, incident_id: int, data: CountermeasureIn) -> CountermeasurePublic:
-    visible_incident(session, actor, incident_id)
+    incident = visible_incident(session, actor, incident_id)
     _check_dates(data.due_on, data.review_on)
     owner = _user(session, data.owner, "owner")
     reviewer = _user(session, data.reviewer, "reviewer")
@@ -139,7 +143,9 @@ def add_countermeasure(session: Session, *, actor: User, incident_id: int, data:
     session.flush()
     record(session, actor=actor, action="countermeasure.added", incident_id=incident_id, entity="countermeasure",
            entity_id=cm.id, after=data.model_dump(mode="json"))
-    return cm_public(session, cm)
+    out = cm_public(session, cm)
+    events.publish("countermeasure.added", session=session, incident=incident, actor=actor, countermeasure=out)
+    return out
 
 
 def _get_cm(session: Session, actor: User, countermeasure_id: int) -> Countermeasure:
@@ -229,4 +235,6 @@ def set_status(session: Session, *, actor: User, countermeasure_id: int, status:
     session.flush()
     record(session, actor=actor, action=f"countermeasure.{new.value}", incident_id=cm.incident_id,
            entity="countermeasure", entity_id=cm.id, before={"status": old.value}, after={"status": new.value, "note": note})
-    return cm_public(session, cm)
+    out = cm_public(session, cm)
+    events.publish("countermeasure.status", session=session, incident_id=cm.incident_id, actor=actor, countermeasure=out)
+    return out

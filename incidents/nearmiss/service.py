@@ -15,6 +15,7 @@ import unicodedata
 from sqlalchemy import select
 from sqlmodel import Session
 
+from incidents import events
 from incidents.analysis.service import analysis_dict
 from incidents.audit.service import record
 from incidents.cases.models import Incident, Recipient
@@ -147,7 +148,10 @@ def publish(session: Session, *, actor: User, incident_id: int, data: PublishIn 
     record(session, actor=actor, action="nearmiss.published", incident_id=incident_id, entity="nearmiss_case",
            entity_id=case.id, before=before, after={"title": title, "locale": data.locale,
                                                      "edited": sorted(data.sections) + (["title"] if data.title else [])})
-    return case_public(case)
+    out = case_public(case)
+    # e.g. the response playbook may tick its "nearmiss" step
+    events.publish("nearmiss.published", session=session, incident=incident, actor=actor, case=out)
+    return out
 
 
 def withdraw(session: Session, *, actor: User, reason: str, incident_id: int | None = None,
@@ -170,4 +174,6 @@ def withdraw(session: Session, *, actor: User, reason: str, incident_id: int | N
     session.flush()
     record(session, actor=actor, action="nearmiss.withdrawn", incident_id=incident_id, entity="nearmiss_case",
            entity_id=case.id, before={"status": "published"}, after={"status": "withdrawn", "reason": reason})
-    return case_public(case)
+    out = case_public(case)
+    events.publish("nearmiss.withdrawn", session=session, incident_id=incident_id, actor=actor, case=out)
+    return out

@@ -210,3 +210,16 @@ def test_counts_stop_at_the_cap_and_pages_still_go_on(make_user):
         assert len(last.items) == 10
         exact = library.search(s, actor=reader, filters=LibraryFilter(q="事例1"))
         assert not exact.total_is_lower_bound and exact.total == len([i for i in range(COUNT_CAP + 30) if "事例1" in f"事例{i}"])
+
+
+def test_events_let_other_domains_react(world):
+    from incidents import events
+
+    seen = []
+    events.subscribe("nearmiss.published", lambda **kw: seen.append(("published", kw["incident"].id, kw["case"].id)))
+    events.subscribe("analysis.saved", lambda **kw: seen.append(("analysis", kw["incident"].id, kw["analysis"].blame_warning)))
+    manager, reporter, reader, officer, inc = world
+    with session_scope() as s:
+        analysis.save_analysis(s, actor=manager, incident_id=inc.id, data=AnalysisIn(whys=["送信保留の設定がなかった"]))
+        case = service.publish(s, actor=manager, incident_id=inc.id)
+    assert ("analysis", inc.id, None) in seen and ("published", inc.id, case.id) in seen
