@@ -11,7 +11,7 @@ from cli.common import console, print_json
 
 
 def scheduler(
-    once: Annotated[bool, typer.Option("--once", help="Run every job once now and exit (cron-style)")] = False,
+    once: Annotated[bool, typer.Option("--once", help="Run every interval job (sweep, reminders, delivery) once now and exit (cron-style)")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every sweep")] = False,
 ):
     """Run the scheduler (APScheduler, job store in the application database). Safe to run twice."""

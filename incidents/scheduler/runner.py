@@ -17,6 +17,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 
 from incidents import plugins
 from incidents.config import get_settings
@@ -45,13 +46,26 @@ def build(*, blocking: bool = True, url: str | None = None) -> Any:
 
 
 def run_once() -> dict[str, Any]:
-    """Run every job once, now, in this process (cron-style use and tests)."""
+    """Run every interval job once, now, in this process (cron-style use and tests); the delivery
+    job last, so what the others queued goes out in the same run. Calendar (cron-trigger) jobs such
+    as a monthly digest keep their own time and run only in the long-running scheduler."""
     plugins.load()
     ensure_migrated()
-    from incidents.notify.scheduled import deliver
-    from incidents.response.scheduled import sweep
-
-    return {"queued": sweep(), **deliver()}
+    scheduler = BackgroundScheduler(timezone="UTC")  # never started: a list of the jobs
+    for module in plugins.modules("scheduled"):
+        module.register(scheduler)
+    jobs = sorted((j for j in scheduler.get_jobs() if isinstance(j.trigger, IntervalTrigger)),
+                  key=lambda j: j.id == "notify.deliver")
+    result: dict[str, Any] = {}
+    for job in jobs:
+        value = job.func(*job.args, **job.kwargs)
+        if job.id == "response.sweep":
+            result["queued"] = value
+        elif job.id == "notify.deliver":
+            result.update(value)
+        else:
+            result[job.id] = value if isinstance(value, (int, float, str, type(None))) else str(value)
+    return result
 
 
 def run_forever() -> None:
