@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from incidents.cases.models import Incident, Recipient
 from tests.web_ui.mails import sent_mail
@@ -120,3 +120,23 @@ def test_logging_out_forgets_the_unfinished_report(page, make_user):
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(re.compile(r"/login"))
     assert page.evaluate(f"() => localStorage.getItem('{key}')") is None
+
+
+def test_a_mass_mail_is_read_without_putting_thousands_of_lines_in_the_form(page, make_user, session):
+    user = make_user(locale="en")
+    login(page, user)
+    page.goto("/report")
+    to = [("", f"member{i}@list{i % 7}.example") for i in range(3000)]
+    drop_file(page, "#dropzone", "newsletter.eml", sent_mail(to=to, subject="Newsletter", attachment=None))
+    expect(page.locator("#mail-status")).to_contain_text("Read from the mail")
+    page.click("#step-next")
+    page.click("#step-next")
+    expect(page.locator("#rcpt-note")).to_contain_text("3,000 addresses were read from the mail")
+    expect(page.locator("#unintended")).to_have_value("")
+    for _ in range(5):
+        page.click("#step-next")
+    page.get_by_role("button", name="Report now").click()
+    expect(page.get_by_role("heading", name="Reported. Thank you. What to do now")).to_be_visible()
+    assert session.execute(select(func.count()).select_from(Recipient)).scalar_one() == 3000
+    page.get_by_role("link", name=re.compile("Open the incident")).click()
+    expect(page.locator("#recipients nav.pager")).to_contain_text("1 / 60")  # paginated, never all at once
