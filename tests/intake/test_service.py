@@ -68,7 +68,8 @@ def test_create_applies_accepted_findings_and_audits(make_user):
             discovered_at=datetime.now(JST).isoformat(), overrides={"title": "取引先ドメインの打ち間違い"},
         )
         public = cases.to_public(s, incident)
-        actions = [e.action for e in s.execute(select(AuditEvent).where(AuditEvent.incident_id == incident.id)).scalars()]
+        actions = [e.action for e in s.execute(select(AuditEvent).where(AuditEvent.incident_id == incident.id)
+                                                    .order_by(AuditEvent.id)).scalars()]
     assert public.mistake_type == "lookalike_domain"
     assert public.title == "取引先ドメインの打ち間違い"
     kinds = {r.address: r.kind for r in public.recipients}
