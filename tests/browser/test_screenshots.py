@@ -11,6 +11,9 @@ from tests.web_ui.mails import sent_mail
 from .helpers import drop_file, login
 from .seed import seed_department
 
+UNLABELLED = """() => [...document.querySelectorAll("main input:not([type=hidden]), main select, main textarea")]
+    .filter(e => !(e.labels && e.labels.length) && !e.getAttribute("aria-label")).map(e => e.name || e.id)"""
+
 TEXT = {
     "ja": {"report": "誤送信を報告する", "read": "メールから読み取りました", "next": "次へ", "room": "管理画面",
            "done": "今すぐすること", "incidents": "事案"},
@@ -32,6 +35,7 @@ def test_screenshots(lang, new_page, make_user, make_incident, shot):
     shot(page, f"home-{lang}")
     page.goto("/report")
     expect(page.locator("h1")).to_have_text(t["report"])
+    assert page.evaluate(UNLABELLED) == []  # a label on every field
     shot(page, f"report-1-mail-{lang}")
     drop_file(page, "#dropzone", "sent.eml", sent_mail(to=[("鈴木 一郎", "suzuki@b-corp.example"),
                                                              ("", "info@b-corp.example")]))
@@ -66,6 +70,7 @@ def test_screenshots(lang, new_page, make_user, make_incident, shot):
     login(room, manager)
     room.get_by_role("link", name=t["room"]).click()
     expect(room.locator("svg.svg-chart")).to_have_count(3)
+    assert room.evaluate(UNLABELLED) == []
     shot(room, f"control-room-{lang}")
     phone_room = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     login(phone_room, manager)
