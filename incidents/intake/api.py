@@ -6,7 +6,7 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from incidents.api_deps import CurrentUser, SessionDep
 from incidents.cases import service as cases
@@ -17,6 +17,37 @@ from incidents.intake.parse import read_limited
 
 router = APIRouter(prefix="/intake", tags=["intake"])
 CSV_LIMIT = 25 * 1024 * 1024
+
+
+class IntakeFindingOut(BaseModel):
+    """A proposal with its reasons; extra keys depend on the type (addresses, intended_domain, ...)."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str
+    confidence: float
+    evidence_ja: str
+    evidence_en: str
+
+
+class IntakeWarningOut(BaseModel):
+    code: str
+    message_ja: str
+    message_en: str
+
+
+class MailDraftOut(BaseModel):
+    """The mail read as an incident draft (the issue-2 contract, mistake_type left to the user) and
+    the proposals beside it. Nothing has been created."""
+
+    model_config = ConfigDict(extra="allow")
+    source: dict[str, Any]
+    incident: dict[str, Any]
+    suggested_mistake_type: str | None
+    suggested_data_items: list[str]
+    suggested_affected_persons: int | None
+    suggested_protection: str | None
+    findings: list[IntakeFindingOut]
+    warnings: list[IntakeWarningOut]
 
 
 class DomainIn(BaseModel):
@@ -37,7 +68,8 @@ def _read(upload: UploadFile | None, limit: int) -> bytes | None:
     return read_limited(upload.file, limit)
 
 
-@router.post("/mail", summary="Read a sent mail (.eml/.msg): the incident draft and the findings; creates nothing")
+@router.post("/mail", response_model=MailDraftOut,
+             summary="Read a sent mail (.eml/.msg): the incident draft and the findings; creates nothing")
 def preview_mail(
     session: SessionDep,
     user: CurrentUser,
