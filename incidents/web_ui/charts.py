@@ -6,6 +6,7 @@ app.css (`.c0`..`.c6`), so the picture follows the page's palette and prints wel
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 WIDTH = 640
@@ -83,9 +84,19 @@ def hbars(items: list[tuple[str, int]], *, cls: str = "c3") -> dict[str, Any]:
     rows = []
     for i, (label, n) in enumerate(items):
         w = (width - label_w - 60) * n / top
-        rows.append({"label": label, "y": i * row_h + 4, "ty": i * row_h + 19, "w": round(max(w, 2), 1), "n": n})
+        rows.append({"label": label, "short": fit(label), "y": i * row_h + 4, "ty": i * row_h + 19, "w": round(max(w, 2), 1), "n": n})
     return {"w": width, "h": max(row_h * len(items) + 8, 30), "label_w": label_w, "rows": rows, "cls": cls,
             "empty": not items}
+
+
+def fit(label: str, room: float = 44) -> str:
+    """Cut a label to the chart's label column: wide (CJK) characters count twice a narrow one."""
+    used = 0.0
+    for i, ch in enumerate(label):
+        used += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.05
+        if used > room:
+            return label[:max(0, i - 1)] + "…"
+    return label
 
 
 def _fmt(v: float) -> str:
