@@ -40,6 +40,9 @@ _CONFUSABLE = str.maketrans(
         "τ": "t", "υ": "u", "χ": "x", "ω": "w", "γ": "y",
         # Latin look-alikes
         "ı": "l", "ł": "l", "ǀ": "l", "ɑ": "a", "ȷ": "j", "ß": "b",
+        # kanji that look like katakana (ソニ一 for ソニー), and dashes like the long-vowel mark
+        "一": "ー", "口": "ロ", "力": "カ", "工": "エ", "夕": "タ", "二": "ニ", "八": "ハ", "卜": "ト",
+        "〇": "o", "‐": "ー", "―": "ー", "−": "ー",
     }
 )
 _SCRIPT_PREFIXES = ("LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "HEBREW", "ARABIC", "CJK", "HIRAGANA",

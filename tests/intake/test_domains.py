@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from incidents.intake.domains import LookalikeIndex, domain_info, edit_distance, registrable_domain, same_organisation
 
-REFS = ("example.co.jp", "partner.co.jp", "example.ac.jp", "日本商事.jp", "gmail.com")
+REFS = ("example.co.jp", "partner.co.jp", "example.ac.jp", "日本商事.jp", "gmail.com", "ソニー.jp", "ロイヤル.jp")
 
 
 @pytest.mark.parametrize(
@@ -42,6 +42,8 @@ def test_own_subdomains_are_the_same_organisation():
         ("pаrtner.co.jp", "partner.co.jp", "homoglyph"),
         ("par-tner.co.jp", "partner.co.jp", "separator"),
         ("日本商亊.jp", "日本商事.jp", "typo"),
+        ("ソニ一.jp", "ソニー.jp", "homoglyph"),  # kanji 一 for the long-vowel mark
+        ("口イヤル.jp", "ロイヤル.jp", "homoglyph"),  # kanji 口 for katakana ロ
         ("gmial.com", "gmail.com", "typo"),
     ],
 )
