@@ -13,7 +13,6 @@ Run: .venv/bin/python bench/bench_intake.py [--repeat 5] [--modern]
 from __future__ import annotations
 
 import argparse
-import base64
 import hashlib
 import random
 import statistics

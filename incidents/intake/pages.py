@@ -111,7 +111,8 @@ async def create(request: Request, session: SessionDep, user: PageUser):
         overrides["sent_at"] = sent if sent.tzinfo else sent.replace(tzinfo=get_settings().tz)
     draft = payload["draft"]
     # the user's choices on the form are the decision: nothing else is applied on top of them
-    incident = service.create_from_draft(session, actor=user, draft=draft, discovery_method=str(form.get("discovery_method") or ""),
-                                         discovered_at=moment, accept_findings=form.get("apply_recipients") == "on",
-                                         overrides=overrides)
+    incident = service.create_from_draft(
+        session, actor=user, draft=draft, discovery_method=str(form.get("discovery_method") or ""),
+        discovered_at=moment, accept_findings=form.get("apply_recipients") == "on", overrides=overrides,
+    )
     return RedirectResponse(f"/incidents/{incident.id}?reported=1", status_code=303)

@@ -39,7 +39,8 @@ MANAGERS = ("officer", "admin")
 
 def limits() -> IntakeLimits:
     s = get_settings()
-    return IntakeLimits(max_bytes=s.intake_max_bytes, max_recipients=s.intake_max_recipients, max_parts=s.intake_max_parts)
+    return IntakeLimits(max_bytes=s.intake_max_bytes, max_recipients=s.intake_max_recipients,
+                        max_parts=s.intake_max_parts)
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -57,7 +58,8 @@ def detection_context(session: Session) -> DetectionContext:
         if row.organization:
             contacts.append(Contact(domain=row.domain, organization=row.organization, kind=row.kind))
     rows = session.execute(select(AddressBookEntry).order_by(AddressBookEntry.id).limit(MAX_CONTACTS_LOADED)).scalars()
-    contacts += [Contact(address=r.address, domain=r.domain, name=r.name, organization=r.organization, kind=r.kind) for r in rows]
+    contacts += [Contact(address=r.address, domain=r.domain, name=r.name, organization=r.organization, kind=r.kind)
+                 for r in rows]
     return DetectionContext(
         own_domains=tuple(own), partner_domains=tuple(partners), contacts=tuple(contacts),
         mass_mail_threshold=s.intake_mass_mail_threshold,
@@ -126,7 +128,8 @@ def create_from_mail(
     draft = preview(session, actor=actor, data=data, filename=filename, recipients_csv=recipients_csv,
                     recipients_field=recipients_field, include_body=keep_body)
     if keep_body:
-        draft["incident"]["message"]["summary"] = draft.pop("body", "")[:SUMMARY_MAX] or draft["incident"]["message"]["summary"]
+        message = draft["incident"]["message"]
+        message["summary"] = draft.pop("body", "")[:SUMMARY_MAX] or message["summary"]
     return create_from_draft(session, actor=actor, draft=draft, discovery_method=discovery_method,
                              discovered_at=discovered_at, accept_findings=accept_findings, overrides=overrides)
 
