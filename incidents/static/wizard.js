@@ -299,6 +299,20 @@
     read(files[0]);
   });
 
+  // The error summary's links lead to a question that may be on another screen: show it first.
+  var summary = document.getElementById("error-summary");
+  if (summary) {
+    summary.addEventListener("click", function (e) {
+      var a = e.target.closest("a[href^='#']");
+      var target = a && document.getElementById(a.getAttribute("href").slice(1));
+      if (!target) { return; }
+      e.preventDefault();
+      steps.forEach(function (s, i) { if (s.contains(target)) { show(i, false); } });
+      var focusable = target.matches("fieldset") ? target.querySelector("input") : target;
+      if (focusable) { focusable.focus(); }
+    });
+  }
+
   // ---- start -----------------------------------------------------------------------------------
   var start = 0;
   var firstError = form.dataset.firstError;

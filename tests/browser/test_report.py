@@ -140,3 +140,24 @@ def test_a_mass_mail_is_read_without_putting_thousands_of_lines_in_the_form(page
     assert session.execute(select(func.count()).select_from(Recipient)).scalar_one() == 3000
     page.get_by_role("link", name=re.compile("Open the incident")).click()
     expect(page.locator("#recipients nav.pager")).to_contain_text("1 / 60")  # paginated, never all at once
+
+
+def test_an_answer_the_server_refuses_is_shown_on_its_screen(page, make_user, session):
+    login(page, make_user(locale="en"))
+    page.goto("/report")
+    page.click("#step-next")
+    page.fill("#subject", "Invoice")
+    page.click("#step-next")
+    page.fill("#unintended", "not-an-address")
+    for _ in range(5):
+        page.click("#step-next")
+    page.get_by_role("button", name="Report now").click()
+    expect(page.locator("#error-summary")).to_contain_text("This is not a valid mail address.")
+    expect(page.locator("section.step:not([hidden]) h2")).to_have_text("To whom did it go?")
+    expect(page.locator("#unintended")).to_have_value("not-an-address")
+    page.click("#step-next")
+    page.locator("#error-summary a", has_text="not a valid mail address").click()
+    expect(page.locator("#unintended")).to_be_focused()
+    page.locator("#error-summary a", has_text="Please answer this question.").click()  # no send time given
+    expect(page.locator("#sent_at")).to_be_focused()
+    assert session.execute(select(func.count()).select_from(Incident)).scalar_one() == 0
