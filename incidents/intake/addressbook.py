@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .csvfile import read_rows
@@ -39,6 +40,7 @@ _ORG_AFFIXES = re.compile(
     re.I,
 )
 MAX_ROWS = 100_000
+MAX_BOOK_REFERENCES = 20_000
 
 
 def normalise_org(name: str) -> str:
@@ -108,12 +110,13 @@ class Directory:
         d = cls()
         d.own = {registrable_domain(x) for x in ctx.own_domains if x}
         d.partners = {registrable_domain(x) for x in ctx.partner_domains if x}
+        book_domains: Counter[str] = Counter()
         for c in ctx.contacts:
             reg = registrable_domain(c.domain)
             if c.kind == "internal":
                 d.own.add(reg)
             else:
-                d.partners.add(reg)
+                book_domains[reg] += 1
             if c.address:
                 d.by_address[c.address.lower()] = c
                 if c.kind == "list":
@@ -127,6 +130,9 @@ class Directory:
                 key = re.sub(r"\s", "", unicodedata.normalize("NFKC", c.name)).casefold()
                 if len(key) >= 2:
                     d.people.setdefault(key, c)
+        # the address book's domains are look-alike references too, the most used first and at most
+        # MAX_BOOK_REFERENCES of them (the index of known domains costs time and memory per domain)
+        d.partners |= {reg for reg, _n in book_domains.most_common(MAX_BOOK_REFERENCES)}
         d.references = tuple(sorted(d.own | d.partners))
         return d
 

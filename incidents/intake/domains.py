@@ -236,9 +236,10 @@ class LookalikeIndex:
         return best
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=2)
 def lookalike_index(references: tuple[str, ...]) -> LookalikeIndex:
-    """The index for one set of known domains, kept while the settings and address book stay the same."""
+    """The index for one set of known domains, kept while the settings and address book stay the same
+    (two sets at most: an index of 100,000 domains takes a few hundred MB)."""
     return LookalikeIndex(references)
 
 
