@@ -69,6 +69,10 @@ def _conditions(session: Session, f: LibraryFilter) -> tuple[list, tuple | None]
     else:
         rest += long  # pg_trgm's GIN index serves LIKE '%word%'
         if pairs:
+            # The LIKE comes first: PostgreSQL keeps the order of equally cheap conditions, and splitting the
+            # pieces of a row it has to check anyway costs more than a LIKE. The array serves the GIN index.
+            for t in pairs:
+                conds.append(NearMissCase.search_text.like(_like(t), escape="\\"))
             conds.append(text("string_to_array(nearmiss_cases.bigrams, ' ') @> CAST(:pairs AS text[])")
                          .bindparams(pairs=pairs))
     for t in rest:
