@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from incidents.cases.models import Incident, IncidentStatus, MistakeType
@@ -88,14 +88,17 @@ def open_incidents(session: Session, actor: User, f: RoomFilter, *, page: int = 
     conds = [Incident.status == IncidentStatus.open, *_where(session, actor, f)]
     total = session.execute(select(func.count()).select_from(Incident).where(*conds)).scalar_one()
     page, pages = _page(total, page, per_page)
-    pending = and_(Step.incident_id == Incident.id, Step.status == StepStatus.pending)
-    next_due = select(func.min(Step.due_at)).where(pending).correlate(Incident).scalar_subquery()
-    late = select(func.count()).where(pending, Step.due_at < now).correlate(Incident).scalar_subquery()
+    # one pass over the pending steps, not a subquery per incident
+    agg = (select(Step.incident_id.label("iid"), func.min(Step.due_at).label("next_due"),
+                  func.sum(case((Step.due_at < now, 1), else_=0)).label("late"))
+           .where(Step.status == StepStatus.pending).group_by(Step.incident_id).subquery())
+    late = func.coalesce(agg.c.late, 0)
     rows = session.execute(
-        select(Incident, Department.name, User.display_name, next_due.label("next_due"), late.label("late"))
+        select(Incident, Department.name, User.display_name, agg.c.next_due, late)
         .join(Department, Department.id == Incident.department_id).join(User, User.id == Incident.reporter_id)
+        .outerjoin(agg, agg.c.iid == Incident.id)
         .where(*conds)
-        .order_by(late.desc(), next_due.is_(None), next_due, Incident.id.desc())
+        .order_by(late.desc(), agg.c.next_due.is_(None), agg.c.next_due, Incident.id.desc())
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
     items = [{"incident": i, "department": d, "reporter": r, "next_due": _aware(nd), "overdue": n or 0}
@@ -114,7 +117,7 @@ def _aware(value):
 
 
 def steps(session: Session, actor: User, f: RoomFilter, *, which: str, page: int = 1, per_page: int = PER_PAGE,
-          now: datetime | None = None) -> Paged:
+          now: datetime | None = None, count_only: bool = False) -> Paged:
     """Pending steps of open incidents: `overdue`, `upcoming` (due within f.days) or `regulator` deadlines.
 
     Per-recipient steps of one kind are one line (\"apology, 12 recipients\"): a manager acts per incident.
@@ -131,13 +134,15 @@ def steps(session: Session, actor: User, f: RoomFilter, *, which: str, page: int
         conds += [Step.kind.in_(REGULATOR_STEPS), Step.due_at < now + timedelta(days=f.days)]
     else:
         raise InvalidInput(f"unknown list {which!r}")
+    n_steps = session.execute(select(func.count()).select_from(Step).join(Incident, Incident.id == Step.incident_id)
+                              .where(*conds)).scalar_one()
+    if count_only:
+        return Paged([], 0, 1, 1, n_steps)
     due = func.min(Step.due_at)
     groups = (select(Step.incident_id, Step.kind, due.label("due_at"), func.count().label("n"),
                      func.min(Step.recipient_address).label("recipient"))
               .join(Incident, Incident.id == Step.incident_id).where(*conds).group_by(Step.incident_id, Step.kind))
     total = session.execute(select(func.count()).select_from(groups.subquery())).scalar_one()
-    n_steps = session.execute(select(func.count()).select_from(Step).join(Incident, Incident.id == Step.incident_id)
-                              .where(*conds)).scalar_one()
     page, pages = _page(total, page, per_page)
     rows = session.execute(groups.order_by(due, Step.incident_id, Step.kind)
                            .limit(per_page).offset((page - 1) * per_page)).all()
@@ -157,9 +162,9 @@ def counts(session: Session, actor: User, f: RoomFilter, *, now: datetime | None
     month_n = session.execute(select(func.count()).select_from(Incident)
                               .where(Incident.discovered_at >= start, *conds)).scalar_one()
     return {"open": open_n, "this_month": month_n,
-            "overdue": steps(session, actor, f, which="overdue", per_page=1, now=now).steps,
-            "upcoming": steps(session, actor, f, which="upcoming", per_page=1, now=now).steps,
-            "regulator": steps(session, actor, f, which="regulator", per_page=1, now=now).steps}
+            "overdue": steps(session, actor, f, which="overdue", now=now, count_only=True).steps,
+            "upcoming": steps(session, actor, f, which="upcoming", now=now, count_only=True).steps,
+            "regulator": steps(session, actor, f, which="regulator", now=now, count_only=True).steps}
 
 
 # ---- charts' data ---------------------------------------------------------------------------------
