@@ -35,7 +35,7 @@ def test_generate_stores_versions_and_audits(make_user, make_incident):
         assert doc.pages == page_count(data) == 2
         text = flat(pdf_text(data))
         assert "B株式会社" in text and "鈴木一郎様" in text and "【見積書送付】2025年度保守契約" in text
-        events = s.execute(select(AuditEvent).where(AuditEvent.action == "document.generated")).scalars().all()
+        events = s.execute(select(AuditEvent).where(AuditEvent.action == "document.generated").order_by(AuditEvent.seq)).scalars().all()
         assert len(events) == 3 and events[0].after["version"] == 1 and events[0].after["sha256"] == first.sha256
         report_text = flat(pdf_text(service.content(s, actor=manager, document_id=report.id)[1]))
         assert "suzuki@b-corp.example" in report_text and "sato@a-corp.example" in report_text
