@@ -55,6 +55,9 @@
   }
 
   function valid(index) {
+    // the send time is needed unless the mail was read (its Date header gives it)
+    var sent = field("sent_at");
+    sent.setCustomValidity(!sent.value && !field("prefilled").value ? t.answer : "");
     var els = steps[index].querySelectorAll("input, textarea, select");
     for (var i = 0; i < els.length; i++) {
       if (!els[i].checkValidity()) { els[i].reportValidity(); return false; }

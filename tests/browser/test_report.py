@@ -149,7 +149,11 @@ def test_an_answer_the_server_refuses_is_shown_on_its_screen(page, make_user, se
     page.fill("#subject", "Invoice")
     page.click("#step-next")
     page.fill("#unintended", "not-an-address")
-    for _ in range(5):
+    page.click("#step-next")
+    page.click("#step-next")  # no mail was read, so the send time is asked for before moving on
+    expect(page.locator("section.step:not([hidden]) h2")).to_have_text("When was it sent, and when was it noticed?")
+    page.fill("#sent_at", "2026-01-05T09:00")
+    for _ in range(4):
         page.click("#step-next")
     page.get_by_role("button", name="Report now").click()
     expect(page.locator("#error-summary")).to_contain_text("This is not a valid mail address.")
@@ -158,6 +162,4 @@ def test_an_answer_the_server_refuses_is_shown_on_its_screen(page, make_user, se
     page.click("#step-next")
     page.locator("#error-summary a", has_text="not a valid mail address").click()
     expect(page.locator("#unintended")).to_be_focused()
-    page.locator("#error-summary a", has_text="Please answer this question.").click()  # no send time given
-    expect(page.locator("#sent_at")).to_be_focused()
     assert session.execute(select(func.count()).select_from(Incident)).scalar_one() == 0
