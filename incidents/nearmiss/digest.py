@@ -50,14 +50,15 @@ def _month_label(month: str, locale: str) -> str:
     return f"{y}年{int(m)}月" if locale == "ja" else f"{y}-{m}"
 
 
-def send_digest(session: Session, *, month: str | None = None, now: datetime | None = None, limit: int = 20) -> int:
+def send_digest(session: Session, *, month: str | None = None, now: datetime | None = None, limit: int = 20,
+                settings=None) -> int:
     """Queue the digest of `month` (YYYY-MM; default: the previous month). Returns rows queued (0: nothing)."""
     month = month or previous_month(now)
     cases = cases_of_month(session, month)
     if not cases:
         return 0
     users = list(session.execute(select(User).where(User.active == True)).scalars())  # noqa: E712
-    base = get_settings().base_url.rstrip("/")
+    base = (settings or get_settings()).base_url.rstrip("/")
 
     def notice_for(user: User) -> Notice:
         loc = "en" if user.locale == "en" else "ja"
@@ -70,4 +71,5 @@ def send_digest(session: Session, *, month: str | None = None, now: datetime | N
         return Notice(title=TITLE[i].format(month=_month_label(month, loc), n=len(cases)), text="\n".join(lines),
                       link=f"{base}/nearmiss", event="nearmiss.digest")
 
-    return enqueue(session, users=users, notice_for=notice_for, key=f"nearmiss-digest:{month}", now=now)
+    return enqueue(session, users=users, notice_for=notice_for, key=f"nearmiss-digest:{month}", now=now,
+                   settings=settings)
