@@ -72,6 +72,14 @@ def test_screenshots(lang, new_page, make_user, make_incident, shot):
     expect(room.locator("svg.svg-chart")).to_have_count(3)
     assert room.evaluate(UNLABELLED) == []
     shot(room, f"control-room-{lang}")
+    # the other domains' pages, as a manager sees them
+    incident_id = incidents[0].id
+    for path, name in ((f"/incidents/{incident_id}", "incident-manager"), (f"/incidents/{incident_id}/analysis", "analysis"),
+                       (f"/incidents/{incident_id}/nearmiss", "nearmiss-draft"), ("/nearmiss", "nearmiss-library"),
+                       ("/notifications", "notifications")):
+        assert room.goto(path).status == 200, path
+        expect(room.locator("html")).to_have_attribute("lang", lang)
+        shot(room, f"{name}-{lang}")
     phone_room = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     login(phone_room, manager)
     phone_room.goto("/control")
