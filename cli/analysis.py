@@ -87,13 +87,14 @@ def _cm_table(rows, locale: str) -> None:
 
 def rca(incident_id: IncidentId, as_user: AsUser = None, as_json: JsonOut = False,
         file: Annotated[str | None, typer.Option("--file", help="Analysis as JSON ({whys, factors, causes, ...}); - for stdin")] = None,
-        show: Annotated[bool, typer.Option("--show", help="Only show the analysis")] = False):
+        show: Annotated[bool, typer.Option("--show", help="Only show the analysis")] = False,
+        guided: Annotated[bool, typer.Option("--guided", help="Ask the questions even without a terminal")] = False):
     """Root-cause analysis of an incident: five whys (guided in a terminal), factors, 4M."""
     with command_session(as_user) as (session, actor):
         current = service.get_analysis(session, actor=actor, incident_id=incident_id)
         if file:
             out = service.save_analysis(session, actor=actor, incident_id=incident_id, data=_load(file))
-        elif not show and sys.stdin.isatty():
+        elif not show and (guided or sys.stdin.isatty()):
             out = service.save_analysis(session, actor=actor, incident_id=incident_id, data=_guided(current, actor.locale))
             console.print(ASK["en" if actor.locale == "en" else "ja"]["saved"])
         else:

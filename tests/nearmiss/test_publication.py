@@ -223,3 +223,34 @@ def test_events_let_other_domains_react(world):
         analysis.save_analysis(s, actor=manager, incident_id=inc.id, data=AnalysisIn(whys=["送信保留の設定がなかった"]))
         case = service.publish(s, actor=manager, incident_id=inc.id)
     assert ("analysis", inc.id, None) in seen and ("published", inc.id, case.id) in seen
+
+
+def test_cli_human_output(world, cli):
+    manager, reporter, reader, officer, inc = world
+    code, out, err = cli("nearmiss", "draft", inc.id, "--as", reporter.email)
+    assert code == 0, err
+    assert "replacement(s)" in out and "東邦" not in out and "何が起きたか" in out
+    code, out, err = cli("rca", inc.id, "--show", "--as", reporter.email)
+    assert code == 0, err
+    assert "宛先を誤って選択した" in out and "宛先のオートコンプリート" in out and "engineering" not in out
+    assert "送信保留" in out.replace("│", "").replace(" ", "").replace("\n", "")
+    cli("nearmiss", "publish", inc.id, "--locale", "en", "--as", manager.email)
+    code, out, err = cli("nearmiss", "stats", "--as", reader.email)
+    assert code == 0 and "autocomplete" in out
+    code, out, err = cli("nearmiss", "search", "--type", "wrong_recipient", "--as", reader.email)
+    assert code == 0 and "1 case(s)" in out
+    code, out, err = cli("nearmiss", "digest", "--month", "1999-01")
+    assert code == 0 and "queued 0" in out
+
+
+def test_cli_guided_five_whys_warns_on_blame(world, cli):
+    manager, reporter, reader, officer, inc = world
+    answers = "\n".join(["宛先を誤って選択した", "確認不足", "送信前に宛先を確認する画面がなかった", "", "6,1", "繁忙期だった", ""])
+    code, out, err = cli("rca", inc.id, "--guided", "--as", reporter.email, input=answers + "\n")
+    assert code == 0, err
+    assert "原因ではなく結果です" in out  # the warning after "確認不足", before the next why
+    assert "分析を保存しました" in out
+    code, out, err = cli("rca", inc.id, "--show", "--json", "--as", reporter.email)
+    data = __import__("json").loads(out)
+    assert data["whys"][-1] == "送信前に宛先を確認する画面がなかった" and data["blame_warning"] is None
+    assert data["factors"] == ["autocomplete", "haste"] and data["factor_notes"] == "繁忙期だった"
