@@ -94,7 +94,11 @@ def draft(session: Session, *, actor: User, incident_id: int, locale: str = "ja"
 
 def _leftovers(session: Session, incident: Incident, texts: list[str]) -> list[str]:
     """Values of the record (names, addresses, organisations, file names) still present in edited text."""
-    matcher = RecordMatcher(known_values(incident_dict(session, incident)))
+    # Full values only (a whole name, address, organisation, file name): a surname alone may be an ordinary
+    # word ("Will", "Young") and must not block a manager's edit.
+    # The department's name ("Sales") is a word of the trade: the draft replaces it, an edit may use it.
+    record_data = {k: v for k, v in incident_dict(session, incident).items() if k != "department"}
+    matcher = RecordMatcher([v for v in known_values(record_data) if v.key is not None])
     found = []
     for text in texts:
         found += [text[f.start:f.end] for f in matcher.find(text)]

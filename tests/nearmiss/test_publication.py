@@ -254,3 +254,17 @@ def test_cli_guided_five_whys_warns_on_blame(world, cli):
     data = __import__("json").loads(out)
     assert data["whys"][-1] == "送信前に宛先を確認する画面がなかった" and data["blame_warning"] is None
     assert data["factors"] == ["autocomplete", "haste"] and data["factor_notes"] == "繁忙期だった"
+
+
+def test_edits_may_use_ordinary_words_that_are_also_parts_of_names(make_user, make_incident):
+    manager = make_user("manager", department="Sales")
+    reporter = make_user("employee", department="Sales", manager=manager, name="Will Young")
+    inc = make_incident(reporter, recipients=[{"address": "grace.hill@client.example", "name": "Grace Hill",
+                                               "organization": "Hill Partners", "field": "to", "kind": "unintended"}])
+    with session_scope() as s:
+        case = service.publish(s, actor=manager, incident_id=inc.id, data=PublishIn(locale="en", sections={
+            "what_happened": "Sales staff will reply to a young client on the hill; the user was in a hurry."}))
+    assert case.sections[1].text.startswith("Sales staff will reply")
+    with session_scope() as s, pytest.raises(InvalidInput):
+        service.publish(s, actor=manager, incident_id=inc.id,
+                        data=PublishIn(sections={"what_happened": "Sent to Grace Hill by mistake."}))
