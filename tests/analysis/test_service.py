@@ -139,3 +139,24 @@ def test_api_and_cli(people, make_incident, client, auth_headers, cli, make_user
     with session_scope() as s:
         assert s.execute(select(func.count()).select_from(AuditEvent)
                          .where(AuditEvent.entity == "countermeasure")).scalar_one() == 3
+
+
+def test_update_countermeasure(people, make_incident, make_user, client, auth_headers):
+    manager, reporter, other = people
+    owner = make_user("employee", department="IT")
+    new_owner = make_user("employee", department="IT")
+    inc = make_incident(reporter)
+    with session_scope() as s:
+        cm = service.add_countermeasure(s, actor=reporter, incident_id=inc.id, data=_cm(owner, due=date(2031, 1, 31)))
+    r = client.patch(f"/api/v1/countermeasures/{cm.id}", headers=auth_headers(reporter),
+                     json={"due_on": "2031-02-28", "review_on": "2031-05-31", "owner": new_owner.email, "reviewer": manager.email})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["due_on"] == "2031-02-28" and body["owner"] == new_owner.email and body["reviewer"] == manager.email
+    bad = client.patch(f"/api/v1/countermeasures/{cm.id}", headers=auth_headers(reporter), json={"review_on": "2031-01-01"})
+    assert bad.status_code == 422
+    # the owner, who cannot see the incident, may add a note but not move the date
+    h = auth_headers(new_owner)
+    assert client.patch(f"/api/v1/countermeasures/{cm.id}", headers=h, json={"note": "着手"}).status_code == 200
+    assert client.patch(f"/api/v1/countermeasures/{cm.id}", headers=h, json={"due_on": "2032-01-01"}).status_code == 404
+    assert client.get(f"/api/v1/countermeasures/{cm.id}", headers=auth_headers(other)).status_code == 404
