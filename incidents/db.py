@@ -80,4 +80,6 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the unit of work commits when the handler returns, before the response is sent, so a
+# browser that follows a redirect at once reads committed data, and a failed commit is an error, not a 2xx.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

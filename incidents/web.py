@@ -85,7 +85,9 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     return response
 
 
-def page_user(request: Request, user: Annotated[User | None, Depends(optional_user)]) -> User:
+async def page_user(request: Request, user: Annotated[User | None, Depends(optional_user)]) -> User:
+    # async: runs in the request's own context, so the locale set here reaches the handler (sync handlers run
+    # in a worker thread with a copy of this context; a sync dependency's context would be lost).
     if user is None:
         raise LoginRequired(request.url.path)
     page_locale(request, user)
