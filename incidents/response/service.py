@@ -67,9 +67,10 @@ def facts_for(session: Session, incident: Incident) -> IncidentFacts:
         )
     }
     recipients = []
-    for r in session.execute(
-        select(Recipient).where(Recipient.incident_id == incident.id).order_by(Recipient.position)
-    ).scalars():
+    for r in session.execute(  # columns, not ORM objects: thousands of rows on a mass mail
+        select(Recipient.address, Recipient.kind, Recipient.name, Recipient.organization, Recipient.field)
+        .where(Recipient.incident_id == incident.id).order_by(Recipient.position)
+    ):
         confirmed, opened = confirmations.get(r.address.strip().lower(), (False, None)) if r.kind == "unintended" else (False, None)
         recipients.append(RecipientFacts.of(r, deletion_confirmed=confirmed, opened=opened))
     return IncidentFacts.of(incident, recipients)
@@ -101,14 +102,19 @@ def sync_playbook(session: Session, *, incident: Incident, actor: Any, now: date
     if not plan.changed:
         return plan
     if plan.create:
-        session.execute(
+        # Per-recipient steps share a few due times: compute each due time's first notification once.
+        first_notice: dict[Any, Any] = {}
+        for s in plan.create:
+            if s.due_at not in first_notice:
+                first_notice[s.due_at] = next_notify_at(s.due_at, d, since=now)
+        session.connection().execute(
             Step.__table__.insert(),
             [
                 dict(
                     incident_id=incident.id, key=s.key, kind=s.kind, role=s.role, position=s.position,
                     required=s.required, gated=s.gated, recipient_address=s.recipient, status=StepStatus.pending,
                     due_at=s.due_at, manual_due=False, note="", waive_reason="",
-                    next_notify_at=next_notify_at(s.due_at, d, since=now), created_at=now, updated_at=now,
+                    next_notify_at=first_notice[s.due_at], created_at=now, updated_at=now,
                 )
                 for s in plan.create
             ],
