@@ -38,8 +38,13 @@ def test_guided_report_with_a_dropped_eml(page, make_user, session):
     next_screen(page, "いつ送信し、いつ気づきましたか？")
     expect(page.locator("#sent_at")).not_to_have_value("")
 
-    # The browser is closed by accident: the draft is still there in a new tab of the same browser.
-    page.reload()
+    # The tab is closed by accident: the draft is still there in a new tab of the same browser profile.
+    context = page.context
+    page.close()
+    page = context.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    page.goto("/report")
     expect(page.locator("#draft-note")).to_be_visible()
     expect(current(page).locator("h2")).to_have_text("いつ送信し、いつ気づきましたか？")
     expect(page.locator("#intended")).to_have_value("sato@a-corp.example, 佐藤 花子, A株式会社")
