@@ -23,7 +23,7 @@ from incidents.people.models import User
 from incidents.response import service as response
 from incidents.response.playbook_rules import STEP_RULE_BY_KEY
 from incidents.types import utcnow
-from incidents.web import CsrfChecked, PageUser, page_locale, render
+from incidents.web import CsrfChecked, PageUser, render
 from incidents.web_ui import charts, room
 from incidents.web_ui import report as form
 
@@ -61,7 +61,6 @@ def _wizard(request: Request, user: User, values: dict[str, Any], errors: dict[s
 
 @router.get("/report")
 def report_wizard(request: Request, user: PageUser):
-    page_locale(request, user)  # labels are made here, in this thread (the dependency ran in another)
     now = datetime.now(get_settings().tz).strftime("%Y-%m-%dT%H:%M")
     values = {k: "" for k in form.TEXT_FIELDS} | {"data_items": [], "discovered_at": now, "sender": user.email,
                                                    "affected_persons": "", "prefilled": False, "attachments_json": ""}
@@ -70,7 +69,6 @@ def report_wizard(request: Request, user: PageUser):
 
 @router.post("/report", dependencies=[CsrfChecked])
 async def report_submit(request: Request, session: SessionDep, user: PageUser):
-    page_locale(request, user)  # the user's language for the messages made here (dependencies ran in a thread)
     posted = await request.form()
     values = form.form_values(posted)
     upload = posted.get("mail")
@@ -96,17 +94,12 @@ async def report_submit(request: Request, session: SessionDep, user: PageUser):
                                             overrides=overrides)
     else:
         incident = cases.report(session, actor=user, data=checked)
-    # The request's session would commit only after the response has been sent (FastAPI's default
-    # dependency scope), and the browser follows the redirect at once: commit before answering.
-    incident_id = incident.id
-    session.commit()
-    return RedirectResponse(f"/report/{incident_id}/done", status_code=303)
+    return RedirectResponse(f"/report/{incident.id}/done", status_code=303)
 
 
 @router.get("/report/{incident_id}/done")
 def report_done(request: Request, session: SessionDep, user: PageUser, incident_id: int):
     incident = cases.get(session, actor=user, incident_id=incident_id)
-    page_locale(request, user)
     reporter = session.get(User, incident.reporter_id)
     manager = session.get(User, reporter.manager_id) if reporter and reporter.manager_id else None
     mine = [s for s in response.list_steps(session, actor=user, incident_id=incident_id, status="pending")
@@ -136,7 +129,6 @@ def control_room(request: Request, session: SessionDep, user: PageUser,
                  ipage: int = Query(1, ge=1), opage: int = Query(1, ge=1), upage: int = Query(1, ge=1),
                  rpage: int = Query(1, ge=1)):
     room.require_room(session, user)
-    page_locale(request, user)
     f = room.RoomFilter(department_id=_int(department), mistake_type=type or None, days=days, months=months)
     now = utcnow()
     locale = get_locale()

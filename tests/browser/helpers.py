@@ -41,19 +41,3 @@ def login(page, user, password: str = PASSWORD, next_path: str = "/") -> None:
     page.click("form[action='/login'] button[type=submit]")
     expect(page.locator("header.top .me")).to_contain_text(user.display_name)
 
-
-def after_post(page, check, attempts: int = 5) -> None:
-    """Check the page a form post redirected to, reloading while it still shows the state from before.
-
-    The spine's request session (incidents.db.SessionDep) commits after the response has been sent (FastAPI's
-    default "request" scope for dependencies with yield), so the browser can follow the redirect and read the
-    page before the change is committed: seen on PostgreSQL. docs/web_ui.md describes the one-line fix
-    (`Depends(get_session, scope="function")`); until it lands, the domains' forms are checked this way.
-    """
-    for _ in range(attempts):
-        try:
-            check(2_000)
-            return
-        except AssertionError:
-            page.reload()
-    check(15_000)

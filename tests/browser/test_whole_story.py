@@ -16,7 +16,7 @@ from sqlalchemy import select
 from incidents.cases.models import Incident
 from tests.web_ui.mails import sent_mail
 
-from .helpers import after_post, drop_file, login
+from .helpers import drop_file, login
 
 RECIPIENT = ("鈴木 一郎", "suzuki@b-corp.example")
 SUBJECT = "健康診断結果のご送付（山田様）"
@@ -59,7 +59,7 @@ def test_the_whole_story(new_page, make_user, session, shot):
     expect(boss.locator("#response")).to_contain_text("個人情報保護委員会への報告対象")
     boss.locator("#response input[name=note]").first.fill("先方へ電話で削除を依頼し、書面でお詫びする")
     boss.get_by_role("button", name="方針を記録").click()
-    after_post(boss, lambda t: expect(boss.get_by_role("button", name="方針を記録")).to_have_count(0, timeout=t))
+    expect(boss.get_by_role("button", name="方針を記録")).to_have_count(0)
 
     # 3. Letters: the apology with the deletion form, generated and downloaded.
     docs = boss.locator("#documents")
@@ -67,7 +67,7 @@ def test_the_whole_story(new_page, make_user, session, shot):
     docs.locator("select[name=recipient]").select_option(RECIPIENT[1])
     docs.get_by_role("button", name=re.compile("PDF")).click()
     link = boss.locator("#documents table a", has_text="PDF").first
-    after_post(boss, lambda t: expect(link).to_be_visible(timeout=t))
+    expect(link).to_be_visible()
     with boss.expect_download() as info:
         link.click()
     path = info.value.path()
@@ -77,8 +77,7 @@ def test_the_whole_story(new_page, make_user, session, shot):
     recipient_row = boss.locator("table.recipients-response tr", has_text=RECIPIENT[1])
     recipient_row.locator("select[name=opened]").select_option("no")
     recipient_row.get_by_role("button", name="削除確認を記録").click()
-    after_post(boss, lambda t: expect(boss.locator("#response .assessment")).to_contain_text("報告対象外 (未開封で削除済み)",
-                                                                                           timeout=t))
+    expect(boss.locator("#response .assessment")).to_contain_text("報告対象外 (未開封で削除済み)")
     expect(boss.locator("table.recipients-response tr", has_text=RECIPIENT[1])).to_contain_text("未開封")
 
     # 5. The analysis: five whys down to a cause in the system.
@@ -89,13 +88,13 @@ def test_the_whole_story(new_page, make_user, session, shot):
     whys.nth(2).fill("健康情報を扱うメールの送信ルールが決まっていない")
     boss.locator("input[name=kind_of_work]").fill("健康診断結果の送付")
     boss.get_by_role("button", name="保存").click()
-    after_post(boss, lambda t: expect(boss.locator("#analysis")).to_contain_text("送信前の確認画面がない", timeout=t))
+    expect(boss.locator("#analysis")).to_contain_text("送信前の確認画面がない")
 
     # 6. The near-miss: reviewed, published; another employee finds it in the library, anonymised.
     boss.goto(f"/incidents/{incident.id}/nearmiss")
     boss.get_by_role("button", name="承認して公開").click()
     expect(boss).to_have_url(re.compile(r"/nearmiss/\d+$"))
-    after_post(boss, lambda t: expect(boss.locator("article.nm-case h1")).to_be_visible(timeout=t))
+    expect(boss.locator("article.nm-case h1")).to_be_visible()
     case_url = boss.url
 
     other = new_page()
