@@ -7,7 +7,7 @@ import math
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
 from incidents import events
@@ -28,6 +28,7 @@ from incidents.cases.schemas import (
     RecipientUpdate,
 )
 from incidents.config import get_settings
+from incidents.db import bulk_insert
 from incidents.errors import Conflict, InvalidInput, NotFound, TooLarge
 from incidents.people.access import incident_scope, require_incident_reader, visible_incident
 from incidents.people.models import Department, User
@@ -141,8 +142,7 @@ def _check_limit(n: int) -> None:
 
 def _write_attachments(session: Session, incident_id: int, attachments: list) -> None:
     rows = [{"incident_id": incident_id, "position": i, **a.model_dump()} for i, a in enumerate(attachments)]
-    if rows:
-        session.connection().execute(insert(Attachment.__table__), rows)
+    bulk_insert(session, Attachment.__table__, rows)
 
 
 def report(session: Session, *, actor: User, data: IncidentCreate) -> Incident:
@@ -284,8 +284,7 @@ def _insert_recipients(session: Session, incident: Incident, recipients: list[Re
         rows.append({"incident_id": incident.id, "position": start + len(rows), "address": r.address,
                      "name": r.name, "organization": r.organization, "field": r.field, "kind": r.kind,
                      "created_at": now})
-    if rows:  # core INSERT (executemany): thousands of rows without building ORM objects
-        session.connection().execute(insert(Recipient.__table__), rows)
+    bulk_insert(session, Recipient.__table__, rows)  # thousands of rows without building ORM objects
     incident.recipients_count += len(rows)
     session.add(incident)
     session.flush()

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from incidents.audit.service import record
 from incidents.cases.models import Incident, IncidentStatus, Recipient
+from incidents.db import bulk_insert
 from incidents.people.access import incident_scope, visible_incident
 from incidents.people.models import User
 from incidents.response.assessment import Assessment, assess
@@ -107,8 +108,9 @@ def sync_playbook(session: Session, *, incident: Incident, actor: Any, now: date
         for s in plan.create:
             if s.due_at not in first_notice:
                 first_notice[s.due_at] = next_notify_at(s.due_at, d, since=now)
-        session.connection().execute(
-            Step.__table__.insert(),
+        bulk_insert(
+            session,
+            Step.__table__,
             [
                 dict(
                     incident_id=incident.id, key=s.key, kind=s.kind, role=s.role, position=s.position,
