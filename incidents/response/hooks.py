@@ -152,3 +152,21 @@ events.subscribe("recipients.added", on_changed)
 events.subscribe("incident.closing", on_closing)
 events.subscribe("incident.closed", on_closed)
 events.subscribe("incident.open", on_reopened)
+
+
+def on_nearmiss_published(*, session: Session, incident: Incident, actor: Any, case: Any = None, **_: Any) -> None:
+    """Publishing the anonymised case is what the "nearmiss" step asks for: tick it (publication has its own
+    permission check: a manager of the department or an officer)."""
+    from incidents.response.actions import _finish
+    from incidents.response.models import Step, StepStatus
+
+    step = session.execute(
+        select(Step).where(Step.incident_id == incident.id, Step.key == "nearmiss")
+    ).scalar_one_or_none()
+    if step is not None and step.status == StepStatus.pending:
+        number = getattr(case, "id", None)
+        _finish(session, actor=actor, step=step, status=StepStatus.done, action="step.done",
+                note=f"near-miss case {number} published" if number else "near-miss case published")
+
+
+events.subscribe("nearmiss.published", on_nearmiss_published)
