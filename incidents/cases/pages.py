@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from email.utils import parseaddr
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
@@ -12,6 +11,7 @@ from pydantic import ValidationError
 from incidents.api_deps import SessionDep
 from incidents.audit import service as audit
 from incidents.cases import labels, service
+from incidents.cases.forms import recipient_lines
 from incidents.cases.queries import IncidentFilter
 from incidents.cases.schemas import IncidentCreate
 from incidents.config import get_settings
@@ -52,19 +52,6 @@ def _local_input(value: str) -> datetime | str:
     return moment if moment.tzinfo else moment.replace(tzinfo=get_settings().tz)
 
 
-def _recipient_lines(text: str, kind: str) -> list[dict]:
-    out = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        parts = [p.strip() for p in line.split(",")]
-        name, address = parseaddr(parts[0]) if "<" in parts[0] else ("", parts[0])
-        out.append({"address": address or parts[0], "name": name or (parts[1] if len(parts) > 1 else None) or None,
-                    "organization": (parts[2] if len(parts) > 2 else None) or None, "field": "to", "kind": kind})
-    return out
-
-
 def _form_to_payload(form) -> dict:
     return {
         "title": form.get("title", ""),
@@ -74,8 +61,8 @@ def _form_to_payload(form) -> dict:
         "discovered_at": _local_input(form.get("discovered_at", "")),
         "message": {"subject": form.get("subject", ""), "sender": form.get("sender") or None,
                     "summary": form.get("summary", "")},
-        "recipients": _recipient_lines(form.get("unintended", ""), "unintended")
-        + _recipient_lines(form.get("intended", ""), "intended"),
+        "recipients": recipient_lines(form.get("unintended", ""), "unintended")
+        + recipient_lines(form.get("intended", ""), "intended"),
         "data_items": form.getlist("data_items"),
         "affected_persons": form.get("affected_persons") or 0,
         "protection": form.get("protection") or "none",

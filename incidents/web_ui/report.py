@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from email.utils import parseaddr
 from typing import Any
 
 from pydantic import ValidationError
 
 from incidents.cases.schemas import AttachmentIn, IncidentCreate
+from incidents.cases.forms import recipient_lines
 from incidents.config import get_settings
 from incidents.i18n import gettext as _
 from incidents.intake.draft import apply_suggestions
@@ -49,25 +49,6 @@ def _local(value: str) -> datetime | str | None:
     except ValueError:
         return value  # the schema says what is wrong with it
     return moment if moment.tzinfo else moment.replace(tzinfo=get_settings().tz)
-
-
-def recipient_lines(text: str, kind: str) -> list[dict[str, Any]]:
-    """One recipient per line: `address`, `address, name, organisation` or `Name <address>`."""
-    out = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        parts = [p.strip() for p in line.split(",")]
-        if "<" in parts[0]:
-            name, address = parseaddr(parts[0])
-        else:
-            name, address = "", parts[0]
-        out.append({"address": address or parts[0],
-                    "name": name or (parts[1] if len(parts) > 1 else "") or None,
-                    "organization": (parts[2] if len(parts) > 2 else "") or None,
-                    "field": "to", "kind": kind})
-    return out
 
 
 def _attachments(raw: str) -> list[dict[str, Any]]:
