@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import re
 
 from sqlalchemy import func, select
 
 from incidents.cases.models import Incident
 
-HTML = {"accept": "text/html"}
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def login(client, user, password="correct horse battery"):
-    page = client.get("/login", headers=HTML)
-    r = client.post("/login", data={"email": user.email, "password": password, "csrf_token": _csrf(page.text),
-                                    "next": "/"}, headers=HTML, follow_redirects=False)
-    assert r.status_code == 303, r.text
-    return r
+from tests.pages import HTML, login
+from tests.pages import csrf_of as _csrf
 
 
 def test_login_required_redirects(client):

@@ -6,18 +6,8 @@ import re
 
 from .conftest import flat, pdf_text
 
-HTML = {"accept": "text/html"}
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def _login(client, user):
-    page = client.get("/login", headers=HTML)
-    r = client.post("/login", data={"email": user.email, "password": "correct horse battery",
-                                    "csrf_token": _csrf(page.text), "next": "/"}, headers=HTML, follow_redirects=False)
-    assert r.status_code == 303
+from tests.pages import HTML, login as _login
+from tests.pages import csrf_of as _csrf
 
 
 def test_incident_page_generates_and_lists_documents(client, make_user, make_incident, monkeypatch):

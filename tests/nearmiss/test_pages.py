@@ -3,20 +3,9 @@ the library with search, filters and charts; employees read published cases only
 
 from __future__ import annotations
 
-import re
 
-HTML = {"accept": "text/html"}
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def login(client, user):
-    page = client.get("/login", headers=HTML)
-    r = client.post("/login", data={"email": user.email, "password": "correct horse battery",
-                                    "csrf_token": _csrf(page.text), "next": "/"}, headers=HTML, follow_redirects=False)
-    assert r.status_code == 303, r.text
+from tests.pages import HTML, login
+from tests.pages import csrf_of as _csrf
 
 
 def test_analysis_draft_publish_and_library_pages(client, make_user, make_incident):

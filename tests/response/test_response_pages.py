@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-import re
 
-HTML = {"accept": "text/html"}
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def login(client, user, password="correct horse battery"):
-    page = client.get("/login", headers=HTML)
-    r = client.post("/login", data={"email": user.email, "password": password, "csrf_token": _csrf(page.text),
-                                    "next": "/"}, headers=HTML, follow_redirects=False)
-    assert r.status_code == 303, r.text
+from tests.pages import HTML, login
+from tests.pages import csrf_of as _csrf
 
 
 def test_checklist_countdown_guard_and_forms(client, make_user, make_incident):

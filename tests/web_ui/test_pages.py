@@ -3,7 +3,6 @@ control room's scope and aggregates. Real app, real services, migrated database.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
@@ -14,19 +13,9 @@ from incidents.response.models import Step
 
 from .mails import sent_mail
 
-HTML = {"accept": "text/html"}
+from tests.pages import HTML, login
+from tests.pages import csrf_of as _csrf
 JST = timezone(timedelta(hours=9))
-
-
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def login(client, user, password="correct horse battery"):
-    page = client.get("/login", headers=HTML)
-    r = client.post("/login", data={"email": user.email, "password": password, "csrf_token": _csrf(page.text),
-                                    "next": "/"}, headers=HTML, follow_redirects=False)
-    assert r.status_code == 303, r.text
 
 
 def _now_local(hours: float = 0) -> str:
