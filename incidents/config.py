@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     # Organisation (letterhead, notifications)
     org_name: str = "株式会社サンプル"
     org_name_en: str = "Sample Co., Ltd."
+    org_kind: str = "company"  # incidents/organisation.py: company | university | hospital | municipality | ...
+    org_self_ja: str = ""  # overrides the self-reference (弊社, 本学, 当院, 本市...)
+    org_self_en: str = ""
     base_url: str = "http://127.0.0.1:8000"
 
     # Documents (issue 4): letterhead, signer, logo, per-organisation template overrides

@@ -1,0 +1,62 @@
+"""Who the organisation is: its kind decides how it names itself in letters and which public-sector rules apply.
+
+Configured with `INCIDENTS_ORG_KIND` (company | university | school | hospital | clinic | municipality |
+association | other) and optionally `INCIDENTS_ORG_SELF_JA` / `INCIDENTS_ORG_SELF_EN` to override the
+self-reference. Letters (documents) and the legal assessment (response) both read it from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from incidents.config import get_settings
+
+
+class OrgKind(StrEnum):
+    company = "company"
+    university = "university"
+    school = "school"
+    hospital = "hospital"
+    clinic = "clinic"
+    municipality = "municipality"
+    association = "association"
+    other = "other"
+
+
+# How the writer names itself (business Japanese conventions: 弊社 / 本学 / 本校 / 当院 / 本市 / 当会 / 当法人).
+SELF_REFERENCE_JA: dict[OrgKind, str] = {
+    OrgKind.company: "弊社",
+    OrgKind.university: "本学",
+    OrgKind.school: "本校",
+    OrgKind.hospital: "当院",
+    OrgKind.clinic: "当院",
+    OrgKind.municipality: "本市",
+    OrgKind.association: "当会",
+    OrgKind.other: "当法人",
+}
+SELF_REFERENCE_EN: dict[OrgKind, str] = {kind: "we" for kind in OrgKind}
+
+# 行政機関等 under APPI (public-sector rules, e.g. the "more than 100 persons" reporting ground).
+PUBLIC_BODIES: frozenset[OrgKind] = frozenset({OrgKind.municipality})
+
+
+@dataclass(frozen=True)
+class OrgProfile:
+    kind: OrgKind
+    self_ja: str
+    self_en: str
+
+    @property
+    def is_public_body(self) -> bool:
+        return self.kind in PUBLIC_BODIES
+
+
+def org_profile() -> OrgProfile:
+    s = get_settings()
+    try:
+        kind = OrgKind(s.org_kind)
+    except ValueError:
+        kind = OrgKind.other
+    return OrgProfile(kind=kind, self_ja=s.org_self_ja or SELF_REFERENCE_JA[kind],
+                      self_en=s.org_self_en or SELF_REFERENCE_EN[kind])
