@@ -25,7 +25,7 @@ from incidents.db import session_scope
 from incidents.people import service as people
 from incidents.cases import service as cases
 from incidents.cases.schemas import IncidentCreate
-from incidents.web_ui import room
+from incidents.control_room import queries as room
 with session_scope() as s:
     officer = people.add_user(s, actor=None, email="o@x.jp", display_name="O", roles="officer", department_name="Sales", manager_email=None, password="correct horse battery", locale="ja")
 N = int(os.environ.get("N", "3000"))

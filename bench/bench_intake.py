@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from incidents.intake.detect import classify  # noqa: E402
 from incidents.intake.draft import build_draft  # noqa: E402
-from incidents.intake.model import Contact, DetectionContext  # noqa: E402
+from incidents.intake.types import Contact, DetectionContext  # noqa: E402
 from incidents.intake.parse import parse_mail  # noqa: E402
 from tests.intake.corpus import make_mail, people_csv, xlsx  # noqa: E402
 

@@ -189,7 +189,7 @@ def main() -> None:
           f"(growth {rss_end - rss_warm:+.1f} MiB)")
     deliveries_report(url, settings)
     ok = worst < 1.0 and rss_end - rss_warm < 10
-    print("issue-3 target (every steady sweep < 1 s, flat memory):", "met" if ok else "NOT met")
+    print("target (every steady sweep < 1 s, flat memory):", "met" if ok else "NOT met")
     print(f"(burst batches, beyond the target: worst {burst_worst * 1000:.0f} ms"
           f"{'' if burst_worst < 1.0 else ' > 1 s: compare the baseline to see how loaded the machine is'})")
     sys.exit(0 if ok else 1)

@@ -13,7 +13,7 @@ from pydantic import TypeAdapter, ValidationError
 from cli.common import AsUser, JsonOut, command_session, console, fail, print_json, print_result, table
 from incidents.audit import service as audit
 from incidents.cases import service as cases
-from incidents.cases.csvio import parse_recipients_csv
+from incidents.cases.recipients_csv import parse_recipients_csv
 from incidents.cases.queries import IncidentFilter
 from incidents.cases.schemas import IncidentCreate, IncidentUpdate, RecipientIn
 

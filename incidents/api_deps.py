@@ -65,7 +65,7 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
         user = _session_user(request, session)
         request.state.auth = "session"
         # A browser session calling the API must prove the call came from our pages (forms check
-        # their own hidden field in incidents.web.verify_csrf).
+        # their own hidden field in incidents.pagekit.verify_csrf).
         if (user is not None and request.method not in ("GET", "HEAD", "OPTIONS")
                 and request.url.path.startswith("/api/")):
             sent = request.headers.get(CSRF_HEADER, "")

@@ -18,7 +18,7 @@ from incidents import __version__, plugins
 from incidents.config import get_settings
 from incidents.errors import DomainError
 from incidents.migrations import ensure_migrated
-from incidents.web import LoginRequired
+from incidents.pagekit import LoginRequired
 
 log = logging.getLogger("incidents")
 STATIC = Path(__file__).parent / "static"
@@ -127,7 +127,7 @@ def create_app(*, check_migrations: bool = True) -> FastAPI:
         if isinstance(exc, LoginRequired) and _wants_html(request):
             return RedirectResponse(f"/login?next={quote(str(exc.detail))}", status_code=303)
         if _wants_html(request) and exc.status_code in (403, 404):
-            from incidents.web import render
+            from incidents.pagekit import render
 
             return render(request, "pages/error.html", {"error": exc}, status_code=exc.status_code)
         return JSONResponse(status_code=exc.status_code, content={"error": exc.code, "detail": exc.detail})

@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     org_self_en: str = ""
     base_url: str = "http://127.0.0.1:8000"
 
-    # Documents (issue 4): letterhead, signer, logo, per-organisation template overrides
+    # Documents: letterhead, signer, logo, per-organisation template overrides
     documents_org_department: str = ""
     documents_org_postal_code: str = ""
     documents_org_address: str = ""
@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     mail_from: str = "incidents@localhost"
     webhook_urls: list[str] = Field(default_factory=list)
 
-    # Response (issue 3): step durations counted from discovery (ISO 8601 like PT2H or P3D, or seconds);
+    # Response: step durations counted from discovery (ISO 8601 like PT2H or P3D, or seconds);
     # None = the default in incidents/response/playbook_rules.py (rules as data, with their sources)
     response_due_first_report: timedelta | None = None
     response_due_decision: timedelta | None = None
@@ -98,7 +98,7 @@ class Settings(BaseSettings):
     notify_retry_base_seconds: float = 30.0
     notify_max_attempts: int = 8
 
-    # Intake (issue 5): reading the sent mail. Domains separated by commas or spaces; more can be kept
+    # Intake: reading the sent mail. Domains separated by commas or spaces; more can be kept
     # in the database (`incidents intake domains add`) and in the address book.
     intake_own_domains: str = ""
     intake_partner_domains: str = ""

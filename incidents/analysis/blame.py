@@ -1,6 +1,6 @@
 """The person-blame detector of the five whys (なぜなぜ分析).
 
-"He was careless" is never a root cause (DOMAIN.md section 5). The last answer of a chain is checked:
+"He was careless" is never a root cause: ask why until the answer is a cause in the system. The last answer of a chain is checked:
 when it names a failing of the person (不注意, 確認不足, careless, human error...) and nothing of the
 system around them (a rule, a tool, a setting, the workload...), the analysis is not finished and the
 tool says so. It does not block saving: it asks for one more "why".

@@ -15,7 +15,7 @@ from incidents.analysis.vocab import (FACTORS, TRANSITIONS, CountermeasureStatus
 from incidents.api_deps import SessionDep
 from incidents.errors import InvalidInput
 from incidents.i18n import get_locale
-from incidents.web import CsrfChecked, PageUser, incident_section, page_locale, render
+from incidents.pagekit import CsrfChecked, PageUser, incident_section, page_locale, render
 
 router = APIRouter(include_in_schema=False)
 WHY_ROWS = 5

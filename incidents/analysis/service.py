@@ -22,7 +22,7 @@ from incidents import events
 from incidents.audit.service import record
 from incidents.config import get_settings
 from incidents.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
-from incidents.people.access import can_manage, visible_incident
+from incidents.cases.access import can_manage, visible_incident
 from incidents.people.models import User
 from incidents.types import utcnow
 

@@ -1,8 +1,8 @@
 """Vocabularies of root-cause analysis, as data: the contributing-factor checklist, 4M, 4E and the
 countermeasure statuses. Values are the public contract; labels are shown in Japanese and English.
 
-Sources: DOMAIN.md sections 1 and 5 (recurring factors of misdelivery; 4M / 4E as used in Japanese
-safety practice).
+Sources: the factors that recur in published cases of mis-sent mail (haste, autocomplete, reused old
+mails, similar file names, no second check...); 4M / 4E as used in Japanese safety practice.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class Factor:
     en: str
 
 
-# The contributing-factor checklist (DOMAIN.md section 1: factors that keep coming back).
+# The contributing-factor checklist: factors that keep coming back in mis-sent mail.
 FACTORS: tuple[Factor, ...] = (
     Factor("haste", FourM.man, "急いでいた・時間的余裕がなかった", "Haste, time pressure"),
     Factor("fatigue", FourM.man, "疲労・長時間労働", "Fatigue, long hours"),
@@ -102,7 +102,7 @@ STATUS_LABELS = {
     CountermeasureStatus.dropped: ("中止", "Dropped"),
 }
 
-# Typical countermeasures with their 4E class (DOMAIN.md section 1), offered as suggestions.
+# Typical countermeasures organisations adopt, with their 4E class, offered as suggestions.
 SUGGESTED_COUNTERMEASURES: tuple[tuple[FourE, str, str], ...] = (
     (FourE.engineering, "送信保留（数分間の遅延送信）を全社で有効にする", "Turn on delayed sending (a hold of a few minutes)"),
     (FourE.engineering, "宛先のオートコンプリートを無効にする", "Turn off address autocomplete"),

@@ -7,7 +7,8 @@ from fastapi import APIRouter
 from incidents.api_deps import CurrentUser, SessionDep
 from incidents.audit import service
 from incidents.audit.models import AuditEventPublic, VerifyResult
-from incidents.people.access import require_role, visible_incident
+from incidents.cases.access import visible_incident
+from incidents.people.access import require_role
 
 router = APIRouter(tags=["audit"])
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from incidents.api_deps import CurrentUser, SessionDep
 from incidents.cases import service
-from incidents.cases.csvio import parse_recipients_csv
+from incidents.cases.recipients_csv import parse_recipients_csv
 from incidents.cases.queries import IncidentFilter
 from incidents.cases.schemas import (
     IncidentCreate,

@@ -16,8 +16,9 @@ from incidents.cases.queries import IncidentFilter
 from incidents.cases.schemas import IncidentCreate
 from incidents.config import get_settings
 from incidents.i18n import gettext as _
-from incidents.people.access import can_manage, managed_department_ids
-from incidents.web import CsrfChecked, PageUser, incident_sections, render
+from incidents.cases.access import can_manage
+from incidents.people.access import managed_department_ids
+from incidents.pagekit import CsrfChecked, PageUser, incident_sections, render
 
 router = APIRouter(include_in_schema=False)
 RECIPIENTS_PER_PAGE = 50

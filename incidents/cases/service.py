@@ -30,13 +30,12 @@ from incidents.cases.schemas import (
 from incidents.config import get_settings
 from incidents.db import bulk_insert
 from incidents.errors import Conflict, InvalidInput, NotFound, TooLarge
-from incidents.people.access import incident_scope, require_incident_reader, visible_incident
+from incidents.cases.access import incident_scope, require_incident_reader, visible_incident
 from incidents.people.models import Department, User
 from incidents.types import utcnow
 
 FACT_FIELDS = ("title", "mistake_type", "discovery_method", "sent_at", "discovered_at", "data_items",
                "affected_persons", "protection", "key_exposed", "improper_purpose", "jurisdictions")
-MESSAGE_COLUMNS = {"subject": "subject", "sender": "sender", "summary": "summary"}
 
 
 def _offset_min(value: datetime) -> int:

@@ -1,10 +1,10 @@
 """Build a document's template context from plain data.
 
-The input is shaped like the incident JSON contract (issue 2): a mapping (or any object with
+The input is shaped like the incident JSON contract: a mapping (or any object with
 the same attributes) with title, mistake_type, sent_at, discovered_at, message{subject, sender,
 summary, attachments}, recipients[{address, name, organization, field, kind}], data_items,
 affected_persons, ... Extras from other domains are optional plain data: the legal assessment
-(issue 3 contract), playbook steps, timeline events, root-cause analysis, actions taken.
+(the assessment's JSON contract), playbook steps, timeline events, root-cause analysis, actions taken.
 
 Templates receive only display-ready strings, numbers and lists: no ORM objects, no callables
 besides the environment's own filters. Everything here is pure.

@@ -22,7 +22,7 @@ from incidents.documents import service
 from incidents.documents.bulk import MERGED_NAME, write_letters
 from incidents.documents.models import JobStatus, LetterJob, LetterJobPublic
 from incidents.errors import Conflict, NotFound
-from incidents.people.access import visible_incident
+from incidents.cases.access import visible_incident
 from incidents.people.models import User
 from incidents.types import utcnow
 

@@ -13,7 +13,7 @@ from incidents.documents import jobs, service
 from incidents.documents.kinds import KINDS, DocumentKind
 from incidents.documents.models import LetterJob
 from incidents.i18n import get_locale
-from incidents.web import CsrfChecked, PageUser, incident_section
+from incidents.pagekit import CsrfChecked, PageUser, incident_section
 
 router = APIRouter(include_in_schema=False)
 MAX_CHOICES = 200

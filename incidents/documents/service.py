@@ -6,7 +6,7 @@ here for every object (API, pages and CLI alike); every change leaves an audit e
 Who may issue what: internal documents (first report, root-cause report, case file) anyone who
 may see the incident; documents that leave the organisation (letters, the regulator draft) the
 incident's manager or an officer, or anyone once the organisation's decision step is done
-(DOMAIN.md 2.2: nobody apologises on their own judgement before the decision).
+(the organisation decides the response before anyone apologises on their own judgement).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from incidents.documents.kinds import AUDIENCE_KINDS, KINDS, Audience, DocumentK
 from incidents.documents.models import Document, DocumentContent, DocumentPublic
 from incidents.documents.render import DocumentTemplateError, get_renderer
 from incidents.errors import Forbidden, InvalidInput, NotFound
-from incidents.people.access import can_manage, visible_incident
+from incidents.cases.access import can_manage, visible_incident
 from incidents.people.models import User
 
 OUTWARD = {DocumentKind.apology_unintended, DocumentKind.apology_intended, DocumentKind.notice_affected,

@@ -1,4 +1,4 @@
-"""Intake from the mail itself (issue 5): read a sent .eml / .msg, detect what went wrong, explain it.
+"""Intake from the mail itself: read a sent .eml / .msg, detect what went wrong, explain it.
 
 parse.py (entry) -> eml.py / msg.py -> model.ParsedMail; detect/ -> findings; draft.py -> the incident
 JSON contract; service.py / api.py / pages.py / cli/intake.py -> the same service functions.

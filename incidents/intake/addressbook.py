@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from .csvfile import read_rows
 from .domains import registrable_domain
 from .headers import clean_text, normalise_address
-from .model import Contact, DetectionContext, MailAddress
+from .types import Contact, DetectionContext, MailAddress
 
 _COLUMNS = {
     "address": ("address", "email", "e-mail", "mail", "emailaddress", "mailaddress", "メールアドレス", "メール", "アドレス", "電子メール"),

@@ -36,7 +36,7 @@ class IntakeWarningOut(BaseModel):
 
 
 class MailDraftOut(BaseModel):
-    """The mail read as an incident draft (the issue-2 contract, mistake_type left to the user) and
+    """The mail read as an incident draft (the incident JSON contract, mistake_type left to the user) and
     the proposals beside it. Nothing has been created."""
 
     model_config = ConfigDict(extra="allow")

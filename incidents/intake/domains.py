@@ -243,10 +243,6 @@ def lookalike_index(references: tuple[str, ...]) -> LookalikeIndex:
     return LookalikeIndex(references)
 
 
-def find_lookalike(domain: str, references: tuple[str, ...]) -> Lookalike | None:
-    return lookalike_index(tuple(references)).find(domain)
-
-
 def _compare(info: DomainInfo, ref: DomainInfo) -> Lookalike | None:
     a, b = info.label, ref.label
     if not a or not b:

@@ -1,4 +1,4 @@
-"""Map a parsed mail and its classification onto the incident JSON contract (issue 2).
+"""Map a parsed mail and its classification onto the incident JSON contract (`incidents.cases.schemas.IncidentCreate`).
 
 The draft holds facts read from the mail. The detectors' proposals stay apart (`findings`,
 `suggested_*`) until the user accepts them: `apply_suggestions` is the one place they are applied.
@@ -14,7 +14,7 @@ from incidents.validation import check_address
 from .addressbook import Directory
 from .detect import Classification
 from .domains import registrable_domain
-from .model import DetectionContext, ParsedMail
+from .types import DetectionContext, ParsedMail
 from .textbody import draft_summary
 
 TITLE_MAX = 200

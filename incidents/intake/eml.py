@@ -18,7 +18,7 @@ from email.policy import EmailPolicy
 from .errors import MailUnreadable
 from .headers import HeaderNotes, clean_text, decode_bytes, decode_header_text, parse_addresses
 from .inspect import inspect_attachment
-from .model import IntakeLimits, MailAttachment, ParsedMail
+from .types import IntakeLimits, MailAttachment, ParsedMail
 from .textbody import html_to_text
 
 _ADDRESS_FIELDS = (("to", "to"), ("cc", "cc"), ("bcc", "bcc"))

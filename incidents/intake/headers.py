@@ -14,7 +14,7 @@ import codecs
 import re
 import unicodedata
 
-from .model import MailAddress
+from .types import MailAddress
 
 # Charset labels seen in Japanese mail and what to decode them with (supersets first).
 _CHARSET_ALIASES = {

@@ -13,7 +13,7 @@ import zipfile
 from html import unescape
 
 from .headers import decode_bytes
-from .model import IntakeLimits, MailAttachment
+from .types import IntakeLimits, MailAttachment
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _TABLE_EXT = (".csv", ".tsv", ".txt", ".tab")

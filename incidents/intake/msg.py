@@ -19,7 +19,7 @@ from .eml import notes_to_warnings, parse_date, read_address_headers
 from .errors import MailUnreadable
 from .headers import HeaderNotes, clean_text, decode_bytes, decode_header_text, normalise_address, parse_addresses
 from .inspect import OLE_MAGIC, inspect_attachment
-from .model import IntakeLimits, MailAddress, MailAttachment, ParsedMail
+from .types import IntakeLimits, MailAddress, MailAttachment, ParsedMail
 from .textbody import html_to_text
 
 PT_LONG, PT_BOOLEAN, PT_SYSTIME, PT_STRING8, PT_UNICODE, PT_BINARY, PT_OBJECT = (

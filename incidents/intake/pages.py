@@ -20,7 +20,7 @@ from incidents.errors import DomainError, InvalidInput
 from incidents.i18n import gettext as _
 from incidents.intake import service
 from incidents.intake.parse import read_limited
-from incidents.web import CsrfChecked, PageUser, render
+from incidents.pagekit import CsrfChecked, PageUser, render
 
 router = APIRouter(include_in_schema=False)
 

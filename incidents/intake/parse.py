@@ -8,7 +8,7 @@ from typing import BinaryIO
 from .eml import looks_like_mail, parse_eml
 from .errors import MailTooLarge, MailUnreadable
 from .inspect import OLE_MAGIC
-from .model import IntakeLimits, ParsedMail
+from .types import IntakeLimits, ParsedMail
 from .msg import parse_msg
 
 

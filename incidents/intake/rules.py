@@ -1,8 +1,9 @@
-"""Detection vocabulary, kept as data in one place (house rule 5).
+"""Detection vocabulary, kept as data in one place.
 
 Keywords are matched after NFKC normalisation and case folding, against attachment names,
-table column headers and (for content markers) the body. Sources: the data categories of the
-incident record (issue 2) and the APPI categories of sensitive data (DOMAIN.md section 3).
+table column headers and (for content markers) the body. Sources: the data items of the incident
+record (`incidents.cases.models.DataItem`) and the APPI categories of sensitive data (要配慮個人情報,
+APPI art. 2(3) and Cabinet Order art. 2).
 """
 
 from __future__ import annotations

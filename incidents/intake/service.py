@@ -1,6 +1,6 @@
 """Intake services: read a sent mail, propose what went wrong, create the incident on the user's yes.
 
-Keyword-only, `session` first, flush never commit (house rules 1 and 2). Reading a mail changes
+Keyword-only, `session` first, flush never commit (one path for every action; one owner commits). Reading a mail changes
 nothing; creating goes through incidents.cases.service.report (same checks and audit as the API).
 """
 
@@ -21,14 +21,15 @@ from incidents.cases.models import Incident
 from incidents.cases.schemas import IncidentCreate
 from incidents.config import get_settings
 from incidents.errors import Conflict, InvalidInput, NotFound
-from incidents.people.access import require_incident_reader, require_role
+from incidents.cases.access import require_incident_reader
+from incidents.people.access import require_role
 from incidents.people.models import User
 
 from .addressbook import parse_address_book, parse_recipient_list
 from .detect import classify
 from .domains import domain_info
 from .draft import apply_suggestions, build_draft
-from .model import Contact, DetectionContext, IntakeLimits, ParsedMail
+from .types import Contact, DetectionContext, IntakeLimits, ParsedMail
 from .models import AddressBookEntry, DomainKind, KnownDomain
 from .parse import parse_mail
 

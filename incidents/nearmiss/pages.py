@@ -12,7 +12,7 @@ from incidents.documents.labels import DATA_ITEMS, DISCOVERY_METHODS, MISTAKE_TY
 from incidents.nearmiss import library, service
 from incidents.nearmiss.draft import SECTION_KEYS
 from incidents.nearmiss.schemas import LibraryFilter, PublishIn, WithdrawIn
-from incidents.web import CsrfChecked, PageUser, incident_section, page_locale, render
+from incidents.pagekit import CsrfChecked, PageUser, incident_section, page_locale, render
 
 router = APIRouter(include_in_schema=False)
 TYPE_COLOURS = {"wrong_recipient": "#3b6ea5", "bcc_exposure": "#c0504d", "wrong_attachment": "#9a7b1e",
@@ -120,7 +120,7 @@ async def withdraw_form(incident_id: int, request: Request, session: SessionDep,
 @incident_section(70, "pages/nearmiss/_section.html")
 def nearmiss_section(*, session, user, incident):
     from incidents.nearmiss.service import case_for
-    from incidents.people.access import can_manage
+    from incidents.cases.access import can_manage
 
     case = case_for(session, incident.id)
     return {"case": case, "can_publish": can_manage(session, user, incident)}

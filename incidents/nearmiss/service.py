@@ -26,7 +26,7 @@ from incidents.nearmiss.anonymize.record import RecordMatcher, known_values
 from incidents.nearmiss.draft import NearMissDraft, generate
 from incidents.nearmiss.models import CaseStatus, NearMissCase
 from incidents.nearmiss.schemas import CasePublic, DraftOut, DraftStatus, PublishIn, SectionOut
-from incidents.people.access import can_manage, visible_incident
+from incidents.cases.access import can_manage, visible_incident
 from incidents.people.models import Department, User
 from incidents.types import utcnow
 

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 from incidents.api_deps import OptionalUser, SessionDep
 from incidents.errors import Unauthorized
 from incidents.people import service
-from incidents.web import CsrfChecked, PageUser, render
+from incidents.pagekit import CsrfChecked, PageUser, render
 
 router = APIRouter(include_in_schema=False)
 

@@ -1,6 +1,6 @@
 """What people do with the playbook: done, waive, decide, deletion, apology, bulk, close.
 
-Guards (issue 3): a gated step (deletion letter, apology) cannot be recorded before the manager's
+Guards: a gated step (deletion letter, apology) cannot be recorded before the manager's
 decision, unless an officer waived the decision with a reason; an incident closes only when every
 required step is done, not applicable, or waived with a reason. Keyword-only, flush never commit,
 every change audited in the same transaction.
@@ -20,7 +20,7 @@ from sqlmodel import Session
 from incidents.audit.service import record
 from incidents.cases.models import Incident, IncidentStatus
 from incidents.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
-from incidents.people.access import can_manage, visible_incident
+from incidents.cases.access import can_manage, visible_incident
 from incidents.people.models import User
 from incidents.response.models import ApologyChannel, Step, StepStatus
 from incidents.response.playbook import closable, step_key

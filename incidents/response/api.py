@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from incidents.api_deps import CurrentUser, SessionDep
 from incidents.errors import InvalidInput
 from incidents.notify import service as notify
-from incidents.people.access import visible_incident
+from incidents.cases.access import visible_incident
 from incidents.response import actions, service
 from incidents.response.actions import BulkResult
 from incidents.response.assessment import Assessment

@@ -1,4 +1,4 @@
-"""The legal assessment: a pure function from facts to the issue-3 JSON contract.
+"""The legal assessment: a pure function from facts to the assessment's JSON contract.
 
     assess(facts, durations) -> Assessment
     Assessment.model_dump(mode="json") ==

@@ -140,8 +140,3 @@ def next_notify_at(
         if _eligible(n, since) and (after is None or n.fire_at > after)
     ]
     return min(times, default=None)
-
-
-def earliest_lead(durations: ResponseDurations) -> timedelta:
-    """How long before its due time a step can first need a notification (sweep window)."""
-    return max((b for b in durations.reminders_before), default=timedelta(0))

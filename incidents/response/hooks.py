@@ -15,7 +15,7 @@ from incidents.cases.models import Incident, Recipient
 from incidents.config import get_settings
 from incidents.errors import InvalidTransition
 from incidents.notify.service import enqueue, insert_ignore, register_relevance
-from incidents.people.access import can_manage
+from incidents.cases.access import can_manage
 from incidents.people.models import User
 from incidents.response.messages import FirstReport, first_report_notice
 from incidents.response.models import Reminder, Step, StepStatus

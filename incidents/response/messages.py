@@ -136,7 +136,7 @@ def step_notice(
 
 @dataclass(frozen=True)
 class FirstReport:
-    """What is known at filing time (DOMAIN.md 2.1)."""
+    """What is known at filing time: the content of the first report to the supervisor (第一報)."""
 
     incident_id: int
     title: str

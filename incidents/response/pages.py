@@ -16,7 +16,7 @@ from incidents.notify import service as notify
 from incidents.response import actions, service
 from incidents.response.messages import format_span
 from incidents.types import utcnow
-from incidents.web import CsrfChecked, PageUser, incident_section, render
+from incidents.pagekit import CsrfChecked, PageUser, incident_section, render
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 200

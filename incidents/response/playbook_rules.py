@@ -1,13 +1,15 @@
 """The playbook, as data: which steps an incident gets, who does them, and by when.
 
-Order follows DOMAIN.md section 2 ("The response, in order"). Each step names:
+Order follows the response to a mis-sent mail: report, decide, contain, delete, apologise, assess the
+legal duties, analyse the cause, change what caused it, share it as a near-miss, close. Each step names:
 - `key`: stable identifier (per-recipient steps get `<key>:<address>`),
 - `role`: who may do it (`employee` = the reporter, `manager` = the reporter's manager,
   `officer` = the privacy officer); a higher role may always act for a lower one,
 - `due`: the name of a configurable duration counted from discovery (None = no deadline),
 - `when`: the condition under which the step applies (evaluated in playbook.py),
 - `per_recipient`: None, "unintended" or "all" (one step per such recipient),
-- `gated`: True for letters that must wait for the manager's decision (the guard).
+- `gated`: True for letters that must wait for the manager's decision (the guard),
+- `source`: the rule the step carries out, in words (shown with the step).
 """
 
 from __future__ import annotations
@@ -43,35 +45,37 @@ STEP_RULES: tuple[StepRule, ...] = (
     StepRule(
         "first_report", "manager", "first_report", ALWAYS,
         "上長への第一報（受領確認）", "First report to the supervisor (acknowledged)",
-        "DOMAIN.md 2.1: report within the hour",
+        "Report to the supervisor at once, within the hour: what was sent, to whom, when, how it was found, "
+        "what data and how many people (第一報)",
     ),
     StepRule(
         "decision", "manager", "decision", ALWAYS,
         "組織としての対応方針の決定", "The organisation's decision on the response",
-        "DOMAIN.md 2.2: decide before anyone apologises",
+        "The organisation decides the response before anyone apologises on their own judgement",
     ),
     StepRule(
         "containment", "employee", "containment", ALWAYS,
         "拡大防止（送信取消・リンク無効化・先方への連絡）",
         "Containment (recall, revoke links, call the recipient)",
-        "DOMAIN.md 2.3",
+        "Contain at once: recall, revoke shared links, call the wrong recipient (a mail deleted unopened is no leak)",
     ),
     StepRule(
         "deletion", "employee", "deletion", ALWAYS,
         "削除依頼と削除確認書の受領", "Deletion request and written confirmation",
-        "DOMAIN.md 2.3 and 4 (削除確認書; 'opened' decides PPC Q&A 6-1)",
+        "Ask each wrong recipient to delete the mail and confirm in writing whether it was opened (削除確認書); "
+        "deleted unopened is no leak (PPC Q&A 6-1)",
         per_recipient="unintended", gated=True,
     ),
     StepRule(
         "apology", "employee", "apology", ALWAYS,
         "お詫び（電話の後、書面またはメール）", "Apology (phone, then letter or email)",
-        "DOMAIN.md 2.4: wrong and intended recipients, phone first",
+        "Apologise to the wrong and the intended recipients: by phone first, then in writing",
         per_recipient="all", gated=True,
     ),
     StepRule(
         "assessment", "officer", "assessment", ALWAYS,
         "法的義務の評価", "Assessment of the legal duties",
-        "DOMAIN.md 2.5 and 3",
+        "APPI art. 26 and enforcement rules art. 7 (grounds to report); GDPR art. 33 and 34",
     ),
     StepRule(
         "preliminary_report", "officer", "preliminary_report_target", APPI_REPORTABLE,
@@ -101,27 +105,27 @@ STEP_RULES: tuple[StepRule, ...] = (
     StepRule(
         "public_announcement", "officer", "public_announcement", MANY_PERSONS,
         "公表の要否の判断", "Decision on a public announcement",
-        "DOMAIN.md 2.5; PPC guidelines 3-5-2 (公表)",
+        "PPC guidelines 3-5-2 (公表); APPI art. 26(2) proviso: a public announcement where notice is impossible",
     ),
     StepRule(
         "root_cause", "manager", "root_cause", ALWAYS,
         "原因分析（なぜなぜ分析）", "Root-cause analysis (five whys)",
-        "DOMAIN.md 2.6 and 5",
+        "Ask why until the cause lies in the system, not in the person (なぜなぜ分析, 4M)",
     ),
     StepRule(
         "countermeasures", "manager", "countermeasures", ALWAYS,
         "再発防止策の決定", "Countermeasures with owners and due dates",
-        "DOMAIN.md 2.6",
+        "Each countermeasure with an owner, a due date and a later check that it worked (4E)",
     ),
     StepRule(
         "nearmiss", "officer", "nearmiss", ALWAYS,
         "ヒヤリハット事例としての共有", "Share as an anonymised near-miss",
-        "DOMAIN.md 2.7",
+        "Share the case anonymised and without blame, so the whole organisation learns (ヒヤリハット)",
     ),
     StepRule(
         "close", "manager", None, ALWAYS,
         "完了", "Close",
-        "DOMAIN.md 2.8: when every required step is done or waived with a reason",
+        "Close when every required step is done or waived with a reason",
         required=False,
     ),
 )

@@ -9,8 +9,9 @@ Sources (wording ours):
 - APPI art. 26; enforcement rules art. 7 (grounds), art. 8 (report items and deadlines);
   PPC guidelines (general rules) 3-5-3; PPC Q&A 6-1 (deleted before it was opened = no leak).
 - GDPR art. 33 (authority, 72 hours) and art. 34 (data subjects, high risk).
-- Reference figures: DOMAIN.md section 3 "Reference figures" (PPC annual reports FY2023/2024,
-  JIPDEC, JNSA 2018, court awards).
+- Reference figures for the exposure estimate: JNSA 2018 survey (modelled average damage per
+  person) and Japanese court awards (2009 Tokyo District Court, 2014 customer-database case,
+  esthetic-salon case).
 """
 
 from __future__ import annotations
@@ -168,7 +169,7 @@ DEADLINES: dict[str, DeadlineRule] = {
 # --- exposure estimate -------------------------------------------------------------------
 @dataclass(frozen=True)
 class ExposureTier:
-    """Per-person yen range for one kind of leaked data, from DOMAIN.md reference figures."""
+    """Per-person yen range for one kind of leaked data, from court awards and the JNSA 2018 survey."""
 
     name: str
     low_per_person: int
@@ -214,5 +215,7 @@ EXPOSURE_TIERS: dict[str, ExposureTier] = {
     )
 }
 EMAIL_ONLY_ITEMS: frozenset[str] = frozenset({"email_address", "email", "name"})
-EXPOSURE_DISCLAIMER_EN = "Reference figures from DOMAIN.md; a range for planning, never legal advice."
-EXPOSURE_DISCLAIMER_JA = "DOMAIN.md の参考値に基づく目安であり、法的助言ではありません。"
+EXPOSURE_DISCLAIMER_EN = (
+    "Reference figures from Japanese court awards and the JNSA 2018 survey; a range for planning, never legal advice."
+)
+EXPOSURE_DISCLAIMER_JA = "国内の判決例とJNSA 2018年調査の参考値に基づく目安であり、法的助言ではありません。"

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from incidents.audit.service import record
 from incidents.cases.models import Incident, IncidentStatus, Recipient
 from incidents.db import bulk_insert
-from incidents.people.access import incident_scope, visible_incident
+from incidents.cases.access import incident_scope, visible_incident
 from incidents.people.models import User
 from incidents.response.assessment import Assessment, assess
 from incidents.response.deadlines import ResponseDurations, next_notify_at

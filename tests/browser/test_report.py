@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from incidents.cases.models import Incident, Recipient
-from tests.web_ui.mails import sent_mail
+from tests.mails import sent_mail
 
 from .helpers import login
 from .helpers import current, drop_file, next_screen

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.web_ui.mails import sent_mail
+from tests.mails import sent_mail
 
 from .helpers import drop_file, login
 from .seed import seed_department

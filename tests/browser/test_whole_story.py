@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from incidents.cases.models import Incident
-from tests.web_ui.mails import sent_mail
+from tests.mails import sent_mail
 
 from .helpers import drop_file, login
 

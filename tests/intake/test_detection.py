@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from incidents.intake.detect import MISTAKE_TYPES, classify
-from incidents.intake.model import Contact, DetectionContext
+from incidents.intake.types import Contact, DetectionContext
 from incidents.intake.parse import parse_mail
 
 from .corpus import make_mail, people_csv, xlsx

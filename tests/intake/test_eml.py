@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from incidents.intake.errors import MailTooLarge, MailUnreadable
-from incidents.intake.model import IntakeLimits
+from incidents.intake.types import IntakeLimits
 from incidents.intake.parse import parse_mail
 
 from .corpus import b_word, make_mail, password_zip, people_csv, q_word, xlsx

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from incidents.intake.detect import classify
 from incidents.intake.draft import build_draft
 from incidents.intake.errors import MailTooLarge, MailUnreadable
-from incidents.intake.model import DetectionContext, IntakeLimits, ParsedMail
+from incidents.intake.types import DetectionContext, IntakeLimits, ParsedMail
 from incidents.intake.parse import parse_mail
 
 from .corpus import make_mail
@@ -151,7 +151,7 @@ _TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=3
 )
 def test_detectors_accept_any_parsed_mail(recipients, attachments, body):
     """Whatever a parser could produce, the detectors and the draft never fail."""
-    from incidents.intake.model import Contact, MailAddress, MailAttachment
+    from incidents.intake.types import Contact, MailAddress, MailAttachment
 
     mail = ParsedMail(source_format="eml", subject=body, body_text=body * 3)
     mail.recipients = [MailAddress(address=f"{local}@{domain}", name=name, field=field, is_list=is_list, group=group)

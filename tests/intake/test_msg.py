@@ -17,7 +17,7 @@ from aspose.email_foss.msg import (
 
 from incidents.intake.detect import classify
 from incidents.intake.errors import MailUnreadable
-from incidents.intake.model import DetectionContext, IntakeLimits
+from incidents.intake.types import DetectionContext, IntakeLimits
 from incidents.intake.parse import parse_mail
 
 from .corpus import make_mail, people_csv

@@ -1,4 +1,4 @@
-"""The legal assessment against DOMAIN.md section 3, at its boundaries (pure facts)."""
+"""The legal assessment against the APPI and GDPR rules, at their boundaries (pure facts)."""
 
 from __future__ import annotations
 
@@ -145,7 +145,7 @@ def test_durations_are_configurable():
 
 def test_exposure_estimate_uses_reference_figures():
     e = assess(facts(data_items=("medical",), affected_persons=10)).exposure_estimate_jpy
-    assert (e.low, e.high) == (300_000, 350_000) and "DOMAIN.md" in e.basis and "esthetic" in e.basis
+    assert (e.low, e.high) == (300_000, 350_000) and "court awards" in e.basis and "esthetic" in e.basis
     e = assess(facts(data_items=("email_address",), affected_persons=43)).exposure_estimate_jpy
     assert e.low == 0 and e.high == 43 * 500 and "2009" in e.basis
     e = assess(facts(data_items=("name", "address"), affected_persons=2)).exposure_estimate_jpy

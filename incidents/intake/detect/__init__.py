@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..addressbook import Directory
-from ..model import DetectionContext, Finding, ParsedMail
+from ..types import DetectionContext, Finding, ParsedMail
 from .content import attachments, inappropriate_content
 from .recipients import bcc_exposure, distribution_lists, lookalike_domains, wrong_recipients
 

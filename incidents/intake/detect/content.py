@@ -8,7 +8,7 @@ import unicodedata
 
 from ..addressbook import Directory, normalise_org
 from ..domains import registrable_domain
-from ..model import DetectionContext, Finding, MailAttachment, ParsedMail
+from ..types import DetectionContext, Finding, MailAttachment, ParsedMail
 from ..rules import (
     DATA_ITEM_KEYWORDS,
     GENERIC_ADDRESSEES,

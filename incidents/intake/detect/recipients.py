@@ -12,7 +12,7 @@ from rapidfuzz.distance import OSA
 
 from ..addressbook import Directory
 from ..domains import FREE_MAIL_DOMAINS, domain_info, lookalike_index
-from ..model import DetectionContext, Finding, ParsedMail
+from ..types import DetectionContext, Finding, ParsedMail
 from ..rules import LIST_LOCAL_AFFIXES, LIST_LOCAL_WORDS, LIST_NAME_KEYWORDS
 from .text import contains_any, fmt_list, normalise
 

@@ -88,7 +88,7 @@ def _variants(value: str, kind: Kind) -> Iterator[KnownValue]:
 
 
 def known_values(incident: Mapping | None) -> list[KnownValue]:
-    """Values of an incident dict shaped like the record's JSON contract (issue 2)."""
+    """Values of an incident dict shaped like the record's JSON contract."""
     if not incident:
         return []
     out: list[KnownValue] = []

@@ -1,6 +1,6 @@
 """Chart geometry: bars stack to their totals inside the plot, empty data says so, labels fit."""
 
-from incidents.web_ui import charts
+from incidents.control_room import charts
 
 
 def test_stacked_bars_stack_to_the_total_inside_the_plot():

@@ -1,4 +1,5 @@
-"""Pages: one sandboxed, autoescaping Jinja environment; the page user; CSRF for forms; formatting."""
+"""What every domain's pages.py builds on: one sandboxed, autoescaping Jinja environment; the page user;
+CSRF for forms; formatting; the sections of the incident page."""
 
 from __future__ import annotations
 

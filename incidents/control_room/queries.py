@@ -1,7 +1,7 @@
 """Read-only aggregates for the manager's control room, always inside the actor's incident scope.
 
 Steps and their deadlines belong to the response domain (its tables, its rules); this module only
-counts and pages them for one screen. Who may see what is decided by incidents.people.access.
+counts and pages them for one screen. Who may see what is decided by incidents.cases.access.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlmodel import Session
 
+from incidents.cases.access import incident_scope, require_incident_reader
 from incidents.cases.models import Incident, IncidentStatus, MistakeType
 from incidents.config import get_settings
 from incidents.errors import InvalidInput
-from incidents.people.access import incident_scope, managed_department_ids, require_incident_reader, require_role
+from incidents.people.access import managed_department_ids, require_role
 from incidents.people.models import Department, User
 from incidents.response.models import Step, StepStatus
 from incidents.types import utcnow

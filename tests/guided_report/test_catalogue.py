@@ -1,4 +1,4 @@
-"""Every message of the web experience has its Japanese translation (English is the message id)."""
+"""Every message of the guided report and the control room has its Japanese translation (English is the message id)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from incidents import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = ["templates/pages/report_wizard.html", "templates/pages/report_done.html", "templates/pages/control_room.html",
-         "incidents/web_ui/pages.py", "incidents/web_ui/report.py"]
+         "incidents/guided_report/pages.py", "incidents/guided_report/form.py",
+         "incidents/control_room/pages.py"]
 SINGULAR = re.compile(r'''(?<![A-Za-z])_\(\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')''')
 PLURAL = re.compile(r'''ngettext\(\s*("(?:[^"\\]|\\.)*")\s*,\s*("(?:[^"\\]|\\.)*")''')
 

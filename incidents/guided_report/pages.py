@@ -1,13 +1,12 @@
-"""Pages of the web experience: the guided report (one question per screen), its "what to do now" card,
-and the manager's control room. Thin: the cases, intake and response services do the work."""
+"""Pages of the guided report (one question per screen) and its "what to do now" card.
+Thin: the cases, intake and response services do the work."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from incidents.api_deps import SessionDep
@@ -15,17 +14,14 @@ from incidents.cases import labels
 from incidents.cases import service as cases
 from incidents.config import get_settings
 from incidents.errors import DomainError
+from incidents.guided_report import form
 from incidents.i18n import get_locale
 from incidents.i18n import gettext as _
 from incidents.intake import service as intake
 from incidents.intake.parse import read_limited
+from incidents.pagekit import CsrfChecked, PageUser, render
 from incidents.people.models import User
 from incidents.response import service as response
-from incidents.response.playbook_rules import STEP_RULE_BY_KEY
-from incidents.types import utcnow
-from incidents.web import CsrfChecked, PageUser, render
-from incidents.web_ui import charts, room
-from incidents.web_ui import report as form
 
 router = APIRouter(include_in_schema=False)
 
@@ -113,79 +109,3 @@ def report_done(request: Request, session: SessionDep, user: PageUser, incident_
                   for s in mine],
         "sent": sent,
     })
-
-
-# ---- the manager's control room -------------------------------------------------------------------
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
-@router.get("/control")
-def control_room(request: Request, session: SessionDep, user: PageUser,
-                 department: str | None = Query(None, max_length=12), type: str | None = Query(None, max_length=40),
-                 days: int = Query(7, ge=1, le=90), months: int = Query(6, ge=1, le=24),
-                 ipage: int = Query(1, ge=1), opage: int = Query(1, ge=1), upage: int = Query(1, ge=1),
-                 rpage: int = Query(1, ge=1)):
-    room.require_room(session, user)
-    f = room.RoomFilter(department_id=_int(department), mistake_type=type or None, days=days, months=months)
-    now = utcnow()
-    locale = get_locale()
-    params = {"department": department or "", "type": type or "", "days": days, "months": months,
-              "ipage": ipage, "opage": opage, "upage": upage, "rpage": rpage}
-
-    def link(anchor: str = "", **changes) -> str:
-        q = {k: v for k, v in (params | changes).items() if v not in ("", None) and not (k.endswith("page") and v == 1)}
-        return "/control?" + urlencode(q) + (f"#{anchor}" if anchor else "")
-
-    months_keys, per_type = room.by_type_per_month(session, user, f, now=now)
-    series = [(code, labels.label(labels.MISTAKE_TYPES, code)) for code in labels.MISTAKE_TYPES]
-    delay_keys, delay = room.report_delay_per_month(session, user, f, now=now)
-    overdue_kinds = [(_step_title(kind, locale), n) for kind, n in room.overdue_by_kind(session, user, f, now=now)]
-    return render(request, "pages/control_room.html", {
-        "f": f, "params": params, "link": link, "now": now,
-        "departments": room.departments(session, user), "mistake_options": labels.options(labels.MISTAKE_TYPES),
-        "labels": labels,
-        "counts": room.counts(session, user, f, now=now),
-        "incidents": room.open_incidents(session, user, f, page=ipage, now=now),
-        "overdue": room.steps(session, user, f, which="overdue", page=opage, now=now),
-        "upcoming": room.steps(session, user, f, which="upcoming", page=upage, now=now),
-        "regulator": room.steps(session, user, f, which="regulator", page=rpage, now=now),
-        "step_title": lambda row: _step_title(row["kind"], locale, row["recipient"]),
-        "span": lambda due: _span(due, now),
-        "chart_types": charts.stacked_bars(months_keys, per_type, series),
-        "type_table": [(m, per_type[m]) for m in months_keys], "type_series": series,
-        "chart_delay": charts.bars([m[2:].replace("-", "/") for m in delay_keys],
-                                   [None if delay[m] is None else round(delay[m] / 60, 1) for m in delay_keys],
-                                   unit=_("h")),
-        "chart_overdue": charts.hbars(overdue_kinds),
-    })
-
-
-def _step_title(kind: str, locale: str, recipient: str | None = None) -> str:
-    if kind not in STEP_RULE_BY_KEY:
-        return kind
-    ja, en = response.step_titles(kind, recipient)
-    return ja if locale == "ja" else en
-
-
-def _span(due: datetime | None, now: datetime) -> dict[str, str]:
-    """A countdown in words: ('3h 20m left' | '2d overdue', css)."""
-    if due is None:
-        return {"text": "", "cls": ""}
-    seconds = int((due - now).total_seconds())
-    late = seconds < 0
-    seconds = abs(seconds)
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        amount = _("%(d)sd %(h)sh", d=days, h=hours)
-    elif hours:
-        amount = _("%(h)sh %(m)sm", h=hours, m=minutes)
-    else:
-        amount = _("%(m)sm", m=minutes)
-    if late:
-        return {"text": _("%(span)s overdue", span=amount), "cls": "overdue"}
-    return {"text": _("%(span)s left", span=amount), "cls": "soon" if seconds < 86400 else ""}

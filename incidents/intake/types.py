@@ -1,7 +1,7 @@
 """Plain data of the intake: the parsed mail, its findings, the limits and the detection context.
 
 Nothing here touches the database; the parsers and detectors produce these objects and the
-service maps them onto the incident JSON contract (issue 2).
+service maps them onto the incident JSON contract.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ class IntakeLimits:
     max_depth: int = 30  # nesting of multiparts and embedded messages
     max_header_chars: int = 64 * 1024  # one structured header value (To/Cc/Bcc excepted)
     max_address_header_chars: int = 4 * MB  # one To/Cc/Bcc value
-    max_rows_scanned: int = 200_000  # lines counted in a readable attachment
     max_inspect_bytes: int = 8 * MB  # bytes of one attachment read to count rows
 
 
@@ -143,5 +142,4 @@ class DetectionContext:
     own_domains: tuple[str, ...] = ()
     partner_domains: tuple[str, ...] = ()
     contacts: tuple[Contact, ...] = ()
-    free_mail_domains: tuple[str, ...] | None = None  # None: the built-in list
     mass_mail_threshold: int = 10  # visible external addresses that make a mass mail

@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from incidents.cases.schemas import AttachmentIn, IncidentCreate
 from incidents.cases.forms import recipient_lines
+from incidents.cases.schemas import AttachmentIn, IncidentCreate
 from incidents.config import get_settings
 from incidents.i18n import gettext as _
 from incidents.intake.draft import apply_suggestions
