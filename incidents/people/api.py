@@ -24,7 +24,8 @@ class UserCreate(BaseModel):
 
 class TokenCreate(BaseModel):
     name: str = Field(default="token", max_length=200)
-    user: str | None = None  # an admin may create one for another user
+    # Tokens are only ever created for the caller. Naming another user is refused (403), never re-targeted.
+    user: str | None = None
 
 
 class TokenCreated(TokenPublic):
@@ -67,8 +68,7 @@ def list_tokens(session: SessionDep, user: CurrentUser):
 @router.post("/tokens", response_model=TokenCreated, status_code=201)
 def create_token(body: TokenCreate, session: SessionDep, user: CurrentUser):
     token, row = service.create_token(session, actor=user, email=body.user or user.email, name=body.name)
-    owner = service.user_by_email(session, body.user or user.email)
-    return TokenCreated(id=row.id, name=row.name, prefix=row.prefix, user=owner.email, created_at=row.created_at,
+    return TokenCreated(id=row.id, name=row.name, prefix=row.prefix, user=user.email, created_at=row.created_at,
                         revoked_at=None, last_used_at=None, token=token)
 
 

@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from incidents.audit.service import record
-from incidents.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from incidents.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
+from incidents.i18n import gettext as _
 from incidents.people.access import require_admin
 from incidents.people.models import ApiToken, Department, Role, TokenPublic, User, UserPublic
 from incidents.people.security import hash_password, new_token, token_digest, verify_password
@@ -33,6 +34,25 @@ def parse_roles(roles: str | list[str]) -> str:
     if not clean:
         raise InvalidInput("a user needs a role")
     return ",".join(clean)
+
+
+def require_may_grant(actor: User | None, role_text: str) -> None:
+    """Roles cannot be climbed: granting `officer` (who reads every incident) needs an officer. An administrator
+    manages accounts, but cannot make anyone, themself included, an officer."""
+    if actor is None:
+        return
+    if Role.officer in role_text.split(",") and not actor.is_officer:
+        raise Forbidden(_("only a privacy officer may grant the officer role"))
+
+
+def require_may_manage(actor: User | None, target: User) -> None:
+    """An administrator may not take over (password, roles, sign-in state) an account that holds a role they
+    lack: that would let them act as that person."""
+    if actor is None:
+        return
+    require_admin(actor)
+    if target.is_officer and not actor.is_officer:
+        raise Forbidden(_("only a privacy officer may manage an officer's account"))
 
 
 def department(session: Session, name: str, *, create: bool = True) -> Department:
@@ -78,6 +98,7 @@ def add_user(
     if locale not in LOCALES:
         raise InvalidInput(f"locale must be one of {', '.join(LOCALES)}")
     role_text = parse_roles(roles)
+    require_may_grant(actor, role_text)
     if session.execute(select(User.id).where(func.lower(User.email) == email.lower())).first():
         raise Conflict(f"user {email} already exists")
     manager = user_by_email(session, manager_email) if manager_email else None
@@ -98,7 +119,7 @@ def add_user(
 def set_password(session: Session, *, actor: User | None, email: str, password: str) -> None:
     user = user_by_email(session, email)
     if actor is not None and actor.id != user.id:
-        require_admin(actor)
+        require_may_manage(actor, user)
     if len(password) < 8:
         raise InvalidInput("a password needs at least 8 characters")
     user.password_hash = hash_password(password)
@@ -147,9 +168,12 @@ def authenticate(session: Session, *, email: str, password: str) -> User:
 
 
 def create_token(session: Session, *, actor: User | None, email: str, name: str) -> tuple[str, ApiToken]:
+    """A token acts as its owner, so a person creates tokens only for themself (an administrator may revoke
+    anyone's token, never create one for someone else). `actor=None`, the operator at the console who holds
+    the database itself, may create one for any user."""
+    if actor is not None and email.strip().lower() != actor.email.lower():
+        raise Forbidden(_("an API token can be created only for yourself"))
     user = user_by_email(session, email)
-    if actor is not None and actor.id != user.id:
-        require_admin(actor)
     token = new_token()
     row = ApiToken(user_id=user.id, name=name.strip() or "token", prefix=token[:10], token_hash=token_digest(token))
     session.add(row)
