@@ -25,6 +25,7 @@ from incidents.cases.models import (
     RecipientField,
     RecipientKind,
 )
+from incidents.names import strip_honorific
 from incidents.types import utcnow
 from incidents.validation import check_address
 
@@ -44,6 +45,8 @@ def _not_future(value: datetime) -> datetime:
 Address = Annotated[str, StringConstraints(max_length=320), AfterValidator(check_address)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 PastTime = Annotated[AwareDatetime, AfterValidator(_not_future)]
+# Names are stored without honorifics: a letter adds its own 様 / 御中 («佐藤 様» would print «佐藤 様 様»).
+PersonName = Annotated[ShortText, AfterValidator(strip_honorific)]
 
 
 class Strict(BaseModel):
@@ -66,8 +69,8 @@ class MessageIn(Strict):
 
 class RecipientIn(Strict):
     address: Address
-    name: ShortText | None = None
-    organization: ShortText | None = None
+    name: PersonName | None = None
+    organization: PersonName | None = None
     field: RecipientField = RecipientField.to
     kind: RecipientKind = RecipientKind.unintended
 

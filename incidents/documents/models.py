@@ -73,6 +73,43 @@ class LetterJob(SQLModel, table=True):
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+class LetterReference(SQLModel, table=True):
+    """The 整理番号 of one recipient: printed on its letter and deletion form, it matches the return."""
+
+    __tablename__ = "letter_references"
+    __table_args__ = (
+        UniqueConstraint("reference", name="uq_letter_references_reference"),
+        UniqueConstraint("recipient_id", name="uq_letter_references_recipient"),
+        UniqueConstraint("incident_id", "seq", name="uq_letter_references_incident_seq"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(foreign_key="incidents.id", ondelete="CASCADE")
+    recipient_id: int = Field(foreign_key="recipients.id", ondelete="CASCADE")
+    seq: int
+    reference: str = Field(max_length=40)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class LetterWording(SQLModel, table=True):
+    """Free text a letter may use, written for outside readers and set with the organisation's decision.
+
+    Letters never print internal notes: where they need words the record cannot give (the cause in
+    one sentence, what was done, what will change) they take them from here, or say only what the
+    recorded facts show.
+    """
+
+    __tablename__ = "letter_wordings"
+    incident_id: int = Field(foreign_key="incidents.id", primary_key=True, ondelete="CASCADE")
+    cause_ja: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    cause_en: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    actions_ja: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    actions_en: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    measures_ja: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    measures_en: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    updated_by_id: int | None = Field(default=None, foreign_key="users.id")
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 # ---- edge models --------------------------------------------------------------------------------
 
 

@@ -239,24 +239,47 @@ def mark_all_sent(session: Session, *, actor: User, incident_id: int, kind: str,
     return BulkResult(updated=n)
 
 
+# Column names a returned-forms spreadsheet may use (Japanese headers of the 削除確認書).
+_CSV_ALIASES = {"整理番号": "reference", "reference_number": "reference", "ref": "reference",
+                "メールアドレス": "address", "開封": "opened"}
+
+
 def import_confirmations(session: Session, *, actor: User, incident_id: int, csv_text: str) -> BulkResult:
-    """CSV with a header: address, opened (yes/no/unknown), optional confirmed_at (ISO 8601), note."""
+    """CSV with a header: address or reference (整理番号, printed on the letter and the returned form),
+    opened (yes/no/unknown), optional confirmed_at (ISO 8601), note."""
+    from incidents.documents import references
+
     incident = _open_incident(session, actor, incident_id)
     _may_act(session, actor, incident, "employee")
     reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
-    fields = {(f or "").strip().lower() for f in reader.fieldnames or ()}
-    if not {"address", "opened"} <= fields:
-        raise InvalidInput("the CSV needs the columns address and opened")
+    fields = {_CSV_ALIASES.get((f or "").strip().lower(), (f or "").strip().lower()) for f in reader.fieldnames or ()}
+    if "opened" not in fields or not fields & {"address", "reference"}:
+        raise InvalidInput("the CSV needs the columns opened and address or reference (整理番号)")
     steps = {
         s.recipient_address: s for s in session.execute(
             select(Step).where(Step.incident_id == incident_id, Step.kind == "deletion",
                                Step.status != StepStatus.not_applicable)
         ).scalars()
     }
+    by_reference = ({ref: address for address, ref in references.by_address(session, incident_id=incident_id).items()}
+                    if "reference" in fields else {})
     now, rows, errors = utcnow(), [], []
     for line, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        row = {_CSV_ALIASES.get((k or "").strip().lower(), (k or "").strip().lower()): (v or "").strip()
+               for k, v in raw.items()}
         address, opened = row.get("address", "").lower(), row.get("opened", "").lower()
+        if row.get("reference"):
+            if not references.is_valid(row["reference"]):
+                errors.append(f"line {line}: {row['reference'][:40]!r} is not a valid reference number")
+                continue
+            found = by_reference.get(references.normalise(row["reference"]))
+            if found is None or (address and address != found):
+                errors.append(f"line {line}: reference number {references.normalise(row['reference'])} "
+                              "is not a recipient of this incident" if found is None else
+                              f"line {line}: reference number {references.normalise(row['reference'])} "
+                              f"belongs to another address than {address}")
+                continue
+            address = found
         step = steps.get(address)
         if step is None:
             errors.append(f"line {line}: {address or '(empty)'} is not an unintended recipient of this incident")
