@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from incidents.cases.csvio import parse_recipients_csv
+from incidents.cases.recipients_csv import parse_recipients_csv
 from incidents.cases.schemas import RecipientIn
 from incidents.names import strip_honorific
 
