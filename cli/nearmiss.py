@@ -12,7 +12,7 @@ import typer
 from pydantic import ValidationError
 
 from cli.common import AsUser, JsonOut, command_session, console, fail, operator_session, print_json, table
-from incidents.documents.labels import MISTAKE_TYPES, label
+from incidents.cases.labels import MISTAKE_TYPES
 from incidents.nearmiss import library, service
 from incidents.nearmiss.digest import send_digest
 from incidents.nearmiss.schemas import LibraryFilter, PublishIn
@@ -103,7 +103,7 @@ def search(text: Annotated[str, typer.Argument(help="Words to look for (Japanese
         print_json(out)
         return
     table(f"{out.total} case(s), page {out.page}/{out.pages}", ["id", "period", "type", "title"],
-          [[c.id, c.period, label(MISTAKE_TYPES, c.mistake_type, locale), c.title] for c in out.items])
+          [[c.id, c.period, MISTAKE_TYPES.label(c.mistake_type, locale), c.title] for c in out.items])
 
 
 @nearmiss_app.command("show")

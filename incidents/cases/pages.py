@@ -24,13 +24,6 @@ router = APIRouter(include_in_schema=False)
 RECIPIENTS_PER_PAGE = 50
 
 
-def _label_context() -> dict:
-    return {"labels": labels, "mistake_options": labels.options(labels.MISTAKE_TYPES),
-            "discovery_options": labels.options(labels.DISCOVERY_METHODS),
-            "data_item_options": labels.options(labels.DATA_ITEMS),
-            "protection_options": labels.options(labels.PROTECTION)}
-
-
 @router.get("/")
 def home(request: Request, session: SessionDep, user: PageUser, status: str | None = "open", page: int = 1,
          q: str | None = None):
@@ -40,7 +33,7 @@ def home(request: Request, session: SessionDep, user: PageUser, status: str | No
     result = service.list_incidents(session, actor=user, filters=f, page=page, per_page=25)
     scope = "all" if user.is_officer else ("department" if managed_department_ids(session, user) else "mine")
     return render(request, "pages/home.html", {"result": result, "status": status or "", "q": q or "",
-                                                "scope": scope, **_label_context()})
+                                                "scope": scope, **labels.form_options()})
 
 
 def _local_input(value: str) -> datetime | str:
@@ -77,7 +70,7 @@ def _form_to_payload(form) -> dict:
 def report_form(request: Request, user: PageUser):
     now = datetime.now(get_settings().tz).strftime("%Y-%m-%dT%H:%M")
     return render(request, "pages/report.html", {"form": {"sender": user.email, "sent_at": now, "discovered_at": now},
-                                                  "errors": [], **_label_context()})
+                                                  "errors": [], **labels.form_options()})
 
 
 @router.post("/incidents/new", dependencies=[CsrfChecked])
@@ -89,7 +82,7 @@ async def report_submit(request: Request, session: SessionDep, user: PageUser):
         errors = [f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()]
         values = {k: form.get(k) for k in form.keys()}
         values["data_items"] = form.getlist("data_items")
-        return render(request, "pages/report.html", {"form": values, "errors": errors, **_label_context()},
+        return render(request, "pages/report.html", {"form": values, "errors": errors, **labels.form_options()},
                       status_code=422)
     incident = service.report(session, actor=user, data=data)
     return RedirectResponse(f"/incidents/{incident.id}?reported=1", status_code=303)
@@ -105,7 +98,7 @@ def incident_page(request: Request, session: SessionDep, user: PageUser, inciden
     return render(request, "pages/incident.html", {
         "incident": public, "recipients": recipients, "events": events,
         "can_manage": can_manage(session, user, incident), "reported": request.query_params.get("reported"),
-        "sections": incident_sections(session=session, user=user, incident=incident), **_label_context(),
+        "sections": incident_sections(session=session, user=user, incident=incident), **labels.form_options(),
     })
 
 

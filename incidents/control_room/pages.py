@@ -44,12 +44,12 @@ def control_room(request: Request, session: SessionDep, user: PageUser,
         return "/control?" + urlencode(q) + (f"#{anchor}" if anchor else "")
 
     months_keys, per_type = room.by_type_per_month(session, user, f, now=now)
-    series = [(code, labels.label(labels.MISTAKE_TYPES, code)) for code in labels.MISTAKE_TYPES]
+    series = labels.MISTAKE_TYPES.options()
     delay_keys, delay = room.report_delay_per_month(session, user, f, now=now)
     overdue_kinds = [(_step_title(kind, locale), n) for kind, n in room.overdue_by_kind(session, user, f, now=now)]
     return render(request, "pages/control_room.html", {
         "f": f, "params": params, "link": link, "now": now,
-        "departments": room.departments(session, user), "mistake_options": labels.options(labels.MISTAKE_TYPES),
+        "departments": room.departments(session, user), "mistake_options": labels.MISTAKE_TYPES.options(),
         "labels": labels,
         "counts": room.counts(session, user, f, now=now),
         "incidents": room.open_incidents(session, user, f, page=ipage, now=now),

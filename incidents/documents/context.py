@@ -18,9 +18,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from incidents.cases import labels as C
 from incidents.documents import labels as L
 from incidents.documents.japanese import addressee, format_count, format_date, format_datetime, format_size
 from incidents.documents.kinds import KINDS, DocumentKind
+from incidents.i18n import LabelTable
 
 MAX_LISTED_RECIPIENTS = 200  # a case file lists this many, then "and N more"
 
@@ -133,10 +135,10 @@ class Formatter:
             parsed = to_zone(parsed, self.zone)
         return format_date(parsed, lang=self.lang, era=self.era)
 
-    def label(self, table: L.Labels, code: Any) -> str:
+    def label(self, table: LabelTable | L.Labels, code: Any) -> str:
         return L.label(table, code, self.lang)
 
-    def labels(self, table: L.Labels, codes: Iterable[Any]) -> str:
+    def labels(self, table: LabelTable | L.Labels, codes: Iterable[Any]) -> str:
         return L.join_labels(table, codes, self.lang)
 
 
@@ -146,8 +148,8 @@ def _recipient_row(fmt: Formatter, obj: Any) -> dict[str, str]:
         "address": p.address,
         "name": p.name or "",
         "organization": p.organization or "",
-        "field": fmt.label(L.FIELDS, p.field or "to"),
-        "kind": fmt.label(L.RECIPIENT_KINDS, p.kind or "unintended"),
+        "field": fmt.label(C.FIELDS, p.field or "to"),
+        "kind": fmt.label(C.KINDS, p.kind or "unintended"),
         "kind_code": p.kind or "unintended",
     }
 
@@ -168,9 +170,9 @@ def incident_view(incident: Any, fmt: Formatter) -> dict[str, Any]:
         "id": _get(incident, "id", ""),
         "title": str(_get(incident, "title", "")),
         "mistake_type": mistake,
-        "mistake": fmt.label(L.MISTAKE_TYPES, mistake),
+        "mistake": fmt.label(C.MISTAKE_TYPES, mistake),
         "cause": fmt.label(L.CAUSES, mistake if mistake in L.CAUSES else "other"),
-        "discovery": fmt.label(L.DISCOVERY_METHODS, _get(incident, "discovery_method")),
+        "discovery": fmt.label(C.DISCOVERY_METHODS, _get(incident, "discovery_method")),
         "sent": fmt.dt(_get(incident, "sent_at")),
         "discovered": fmt.dt(_get(incident, "discovered_at")),
         "reported": fmt.dt(_get(incident, "reported_at")),
@@ -178,16 +180,16 @@ def incident_view(incident: Any, fmt: Formatter) -> dict[str, Any]:
         "sender": str(_get(message, "sender", "") or _get(incident, "sender", "")),
         "summary": str(_get(message, "summary", "") or _get(incident, "summary", "")),
         "attachments": attachments,
-        "data_items": [fmt.label(L.DATA_ITEMS, i) for i in items],
-        "data_items_text": fmt.labels(L.DATA_ITEMS, items),
+        "data_items": [fmt.label(C.DATA_ITEMS, i) for i in items],
+        "data_items_text": fmt.labels(C.DATA_ITEMS, items),
         "affected_persons": persons,
         "affected_text": format_count(persons, lang=lang),
-        "protection": fmt.label(L.PROTECTIONS, _get(incident, "protection", "none")),
+        "protection": fmt.label(C.PROTECTION, _get(incident, "protection", "none")),
         "protection_code": str(_get(incident, "protection", "none")),
         "key_exposed": bool(_get(incident, "key_exposed", False)),
         "improper_purpose": bool(_get(incident, "improper_purpose", False)),
         "eu": "eu" in jurisdictions,
-        "status": fmt.label(L.STATUSES, _get(incident, "status", "open")),
+        "status": fmt.label(C.STATUS, _get(incident, "status", "open")),
         "reporter": _display_person(_get(incident, "reporter", "")),
         "department": _display_person(_get(incident, "department", "")),
     }
@@ -342,6 +344,6 @@ def variable_view(reader: Person, *, kind: DocumentKind | str, lang: str) -> dic
         "address": reader.address,
         "name": reader.name or "",
         "organization": reader.organization or "",
-        "field": L.label(L.FIELDS, reader.field, lang) if reader.field else "",
+        "field": L.label(C.FIELDS, reader.field, lang) if reader.field else "",
         "reference": reader.reference or "",
     }

@@ -38,20 +38,13 @@ SCREENS: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 
-def _options() -> dict[str, Any]:
-    return {"labels": labels, "mistake_options": labels.options(labels.MISTAKE_TYPES),
-            "discovery_options": labels.options(labels.DISCOVERY_METHODS),
-            "data_item_options": labels.options(labels.DATA_ITEMS),
-            "protection_options": labels.options(labels.PROTECTION)}
-
-
 def _wizard(request: Request, user: User, values: dict[str, Any], errors: dict[str, str], status_code: int = 200):
     order = [f for _name, fields in SCREENS for f in fields]
     errors = dict(sorted(errors.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
     first_error = next((name for name, fields in SCREENS if any(f in errors for f in fields)), "")
     return render(request, "pages/report_wizard.html", {
         "form": values, "errors": errors, "first_error": first_error, "screens": [s for s, _f in SCREENS],
-        "max_mail_mb": intake.limits().max_bytes // (1024 * 1024), **_options(),
+        "max_mail_mb": intake.limits().max_bytes // (1024 * 1024), **labels.form_options(),
     }, status_code=status_code)
 
 

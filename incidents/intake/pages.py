@@ -31,15 +31,12 @@ def _signer() -> URLSafeSerializer:
 
 def _finding_label(code: str) -> str:
     if code in labels.MISTAKE_TYPES:
-        return labels.label(labels.MISTAKE_TYPES, code)
+        return labels.MISTAKE_TYPES.label(code)
     return {"data_items": _("What data did it hold"), "protection": _("Protection of the attachment")}.get(code, code)
 
 
 def _choices() -> dict[str, Any]:
-    return {"labels": labels, "finding_label": _finding_label, "mistake_options": labels.options(labels.MISTAKE_TYPES),
-            "discovery_options": labels.options(labels.DISCOVERY_METHODS),
-            "data_item_options": labels.options(labels.DATA_ITEMS),
-            "protection_options": labels.options(labels.PROTECTION)}
+    return {**labels.form_options(), "finding_label": _finding_label}
 
 
 @router.get("/intake/mail")

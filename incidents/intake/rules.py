@@ -75,26 +75,3 @@ LIST_NAME_KEYWORDS: tuple[str, ...] = (
     "メーリングリスト", "全員", "全社員", "全社", "全職員", "各位", "一同", "ml", "mailing list", "distribution list",
     "all staff", "everyone",
 )
-
-# labels shown to users for each data item
-DATA_ITEM_LABELS: dict[str, tuple[str, str]] = {
-    "name": ("氏名", "name"), "email_address": ("メールアドレス", "email address"),
-    "postal_address": ("住所", "postal address"), "phone": ("電話番号", "phone number"),
-    "birth_date": ("生年月日", "date of birth"), "gender": ("性別", "gender"),
-    "employee_id": ("社員番号", "employee ID"), "customer_id": ("顧客番号", "customer ID"),
-    "bank_account": ("口座情報", "bank account"), "credit_card": ("クレジットカード番号", "credit card number"),
-    "payment_credentials": ("ID・パスワード", "login credentials"), "my_number": ("マイナンバー", "My Number"),
-    "medical": ("病歴・診療情報", "medical information"), "health_checkup": ("健康診断結果", "health check results"),
-    "disability": ("障害に関する情報", "disability"), "genome": ("ゲノム情報", "genome data"),
-    "criminal_record": ("犯罪の経歴", "criminal record"), "criminal_procedure": ("刑事手続", "criminal procedure"),
-    "crime_victim": ("犯罪被害の事実", "crime victim"), "race": ("人種", "race"), "creed": ("信条", "creed"),
-    "social_status": ("社会的身分", "social status"), "confidential_business": ("社外秘の業務情報", "confidential business data"),
-}
-
-
-def label_ja(item: str) -> str:
-    return DATA_ITEM_LABELS.get(item, (item, item))[0]
-
-
-def label_en(item: str) -> str:
-    return DATA_ITEM_LABELS.get(item, (item, item))[1]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from incidents.config import get_settings
-from incidents.documents.labels import MISTAKE_TYPES, label
+from incidents.cases.labels import MISTAKE_TYPES
 from incidents.nearmiss.models import CaseStatus, NearMissCase
 from incidents.notify.service import enqueue
 from incidents.notify.webhook import Notice
@@ -65,7 +65,7 @@ def send_digest(session: Session, *, month: str | None = None, now: datetime | N
         i = 1 if loc == "en" else 0
         lines = [INTRO[i], ""]
         for c in cases[:limit]:
-            lines.append(f"- {c.title} [{label(MISTAKE_TYPES, c.mistake_type, loc)}] {base}/nearmiss/{c.id}")
+            lines.append(f"- {c.title} [{MISTAKE_TYPES.label(c.mistake_type, loc)}] {base}/nearmiss/{c.id}")
         if len(cases) > limit:
             lines.append(MORE[i].format(n=len(cases) - limit))
         return Notice(title=TITLE[i].format(month=_month_label(month, loc), n=len(cases)), text="\n".join(lines),

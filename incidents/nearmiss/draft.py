@@ -14,7 +14,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from incidents.analysis.vocab import FACTOR_BY_CODE, factor_label, four_e_label, four_m_label, status_label
-from incidents.documents.labels import DATA_ITEMS, MISTAKE_TYPES, label
+from incidents.cases.labels import DATA_ITEMS, MISTAKE_TYPES
+from incidents.i18n import lower_first
 from incidents.nearmiss import texts
 from incidents.nearmiss.anonymize import Anonymized, Anonymizer, Kind, Replacement
 from incidents.nearmiss.anonymize.coarsen import count_range, count_text, month_of
@@ -245,7 +246,7 @@ def generate(incident: Mapping, analysis: Mapping | None = None, *, locale: str 
 
     # title: built from codes only, so it names no one
     b = _Builder()
-    head, _, tail = t("title", locale, mistake=label(MISTAKE_TYPES, mistake, locale), when="\x00").partition("\x00")
+    head, _, tail = t("title", locale, mistake=_in_text(MISTAKE_TYPES.label(mistake, locale), locale), when="\x00").partition("\x00")
     b.add(head)
     if month:
         b.coarse(month, Kind.date, str(incident.get("sent_at")))
@@ -264,7 +265,12 @@ def generate(incident: Mapping, analysis: Mapping | None = None, *, locale: str 
 
 
 def _join(items: list[str], locale: str) -> str:
-    return ("、" if locale == "ja" else ", ").join(label(DATA_ITEMS, i, locale) for i in items)
+    return ("、" if locale == "ja" else ", ").join(_in_text(DATA_ITEMS.label(i, locale), locale) for i in items)
+
+
+def _in_text(text: str, locale: str) -> str:
+    """A label inside an English sentence starts in lower case (names such as «My Number» kept)."""
+    return lower_first(text) if locale == "en" else text
 
 
 def _sp(locale: str) -> str:

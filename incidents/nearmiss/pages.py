@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse
 
 from incidents.analysis.vocab import FACTORS, FourE, factor_label, four_e_label, four_m_label
 from incidents.api_deps import SessionDep
-from incidents.documents.labels import DATA_ITEMS, DISCOVERY_METHODS, MISTAKE_TYPES, join_labels, label
+from incidents.cases.labels import DATA_ITEMS, DISCOVERY_METHODS, MISTAKE_TYPES
 from incidents.nearmiss import library, service
 from incidents.nearmiss.draft import SECTION_KEYS
 from incidents.nearmiss.schemas import LibraryFilter, PublishIn, WithdrawIn
@@ -35,9 +35,9 @@ def segments(text: str, replacements: list[dict]) -> list[dict]:
 
 def _labels(locale: str) -> dict:
     return {
-        "mistake": lambda c: label(MISTAKE_TYPES, c, locale),
-        "discovery": lambda c: label(DISCOVERY_METHODS, c, locale),
-        "items": lambda cs: join_labels(DATA_ITEMS, cs, locale),
+        "mistake": lambda c: MISTAKE_TYPES.label(c, locale),
+        "discovery": lambda c: DISCOVERY_METHODS.label(c, locale),
+        "items": lambda cs: DATA_ITEMS.join(cs, locale),
         "factor": lambda c: factor_label(c, locale),
         "four_e": lambda c: four_e_label(c, locale),
         "four_m": lambda c: four_m_label(c, locale),

@@ -15,9 +15,10 @@ from ..rules import (
     INTERNAL_MARKERS,
     LIST_WORDS_WEAK,
     PEOPLE_LIST_KEYWORDS,
-    label_en,
-    label_ja,
 )
+from incidents.cases.labels import DATA_ITEMS
+from incidents.i18n import lower_first
+
 from .text import contains_any, fmt_list, matches, normalise, stem
 
 _ADDRESSEE = re.compile(r"([^\s_\-.,【】\[\]()（）「」]{2,30}?)(様|御中|さま|殿)")
@@ -86,9 +87,9 @@ def attachments(mail: ParsedMail, d: Directory, ctx: DetectionContext) -> list[F
                 type="data_items",
                 confidence=0.75 if from_cols else 0.55,
                 evidence_ja="添付ファイルの名前や列見出しから、次の情報が含まれている可能性があります: "
-                + "、".join(label_ja(i) for i in items) + "。",
+                + DATA_ITEMS.join(items, "ja") + "。",
                 evidence_en="The attachments' names or column headers suggest they contain: "
-                + ", ".join(label_en(i) for i in items) + ".",
+                + ", ".join(lower_first(DATA_ITEMS.label(i, "en")) for i in items) + ".",
                 attachments=sorted(set(all_items.values())),
                 data_items=items,
                 details={"affected_persons": people_rows} if people_rows else {},
