@@ -27,8 +27,11 @@ class IncidentsGroup(TyperGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (DomainError, CliError, NotMigrated) as exc:
-            _say(str(getattr(exc, "detail", None) or exc))
+        except DomainError as exc:
+            _say(exc.message())
+            raise click.exceptions.Exit(1) from None
+        except (CliError, NotMigrated) as exc:
+            _say(str(exc))
             raise click.exceptions.Exit(1) from None
 
     def main(self, *args, **kwargs):

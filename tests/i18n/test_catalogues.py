@@ -17,7 +17,7 @@ from babel.messages.pofile import read_po
 from incidents import i18n
 from incidents.i18n import LabelTable, label, lower_first, translate
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "translate": (1,),
             "translate_plural": (1, 2), "bilingual": (1,)}
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e]")
