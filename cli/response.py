@@ -10,6 +10,7 @@ import typer
 
 from cli.common import AsUser, JsonOut, command_session, console, fail, print_json, print_result, table
 from incidents.config import get_settings
+from incidents.i18n import gettext as _
 from incidents.notify import service as notify
 from incidents.response import actions, service
 from incidents.response.ics import calendar_for
@@ -161,7 +162,11 @@ def assess(incident_id: IncidentId, as_user: AsUser = None, as_json: JsonOut = F
         console.print(f"  preliminary report due {_local(a.preliminary_report_due)} "
                       f"(limit {_local(a.preliminary_report_limit)}), final report due {_local(a.final_report_due)}")
     console.print(f"[bold]GDPR[/bold] applicable={g.applicable} authority due {_local(g.authority_notification_due) or '-'}")
-    console.print(f"[bold]Exposure[/bold] ¥{e.low:,}–¥{e.high:,}: {e.basis}", markup=False)
+    console.print(f"Exposure ¥{e.low:,}–¥{e.high:,}: {e.basis}", markup=False)
+    if result.obligations:
+        table(None, [_("Regime"), _("Report"), _("To"), _("Due"), _("Status")],
+              [[o.regime_label, o.kind_label, o.to_label, _local(o.due) + (" !" if o.overdue else ""), _(o.status)]
+               for o in result.obligations])
 
 
 def overdue(as_user: AsUser = None, as_json: JsonOut = False):

@@ -35,7 +35,16 @@ class Settings(BaseSettings):
     org_kind: str = "company"  # incidents/organisation.py: company | university | hospital | municipality | ...
     org_self_ja: str = ""  # overrides the self-reference (弊社, 本学, 当院, 本市...)
     org_self_en: str = ""
+    org_representative: str = ""  # 代表者の氏名 (the PPC form)
+    org_corporate_number: str = ""  # 法人番号 (13 digits)
+    org_industry: str = ""  # 業種 (the PPC form and the P-mark report), e.g. 小売業
     base_url: str = "http://127.0.0.1:8000"
+
+    # Regimes (issue 16): which duties apply besides the PPC's (incidents/regimes/catalogue.py):
+    # comma-separated appi, gdpr, pmark, fsa, meti, mic, accredited, local_gov
+    regimes: str = "appi,gdpr"
+    regimes_fsa_batch: bool = False  # the industry association accepts minor misdeliveries quarterly
+    regimes_accredited_body: str = ""  # the name of the 認定個人情報保護団体 the organisation belongs to
 
     # Documents: letterhead, signer, logo, per-organisation template overrides
     documents_org_department: str = ""

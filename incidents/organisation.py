@@ -1,7 +1,7 @@
 """Who the organisation is: its kind decides how it names itself in letters and which public-sector rules apply.
 
 Configured with `INCIDENTS_ORG_KIND` (company | university | school | hospital | clinic | municipality |
-association | other) and optionally `INCIDENTS_ORG_SELF_JA` / `INCIDENTS_ORG_SELF_EN` to override the
+prefecture | national_agency | public_agency | association | other) and optionally `INCIDENTS_ORG_SELF_JA` / `INCIDENTS_ORG_SELF_EN` to override the
 self-reference. Letters (documents) and the legal assessment (response) both read it from here.
 """
 
@@ -20,6 +20,9 @@ class OrgKind(StrEnum):
     hospital = "hospital"
     clinic = "clinic"
     municipality = "municipality"
+    prefecture = "prefecture"  # 都道府県
+    national_agency = "national_agency"  # 国の行政機関
+    public_agency = "public_agency"  # 独立行政法人等・地方独立行政法人 under the public-sector rules
     association = "association"
     other = "other"
 
@@ -32,13 +35,20 @@ SELF_REFERENCE_JA: dict[OrgKind, str] = {
     OrgKind.hospital: "当院",
     OrgKind.clinic: "当院",
     OrgKind.municipality: "本市",
+    OrgKind.prefecture: "本県",
+    OrgKind.national_agency: "当機関",
+    OrgKind.public_agency: "当法人",
     OrgKind.association: "当会",
     OrgKind.other: "当法人",
 }
 SELF_REFERENCE_EN: dict[OrgKind, str] = {kind: "we" for kind in OrgKind}
 
-# 行政機関等 under APPI (public-sector rules, e.g. the "more than 100 persons" reporting ground).
-PUBLIC_BODIES: frozenset[OrgKind] = frozenset({OrgKind.municipality})
+# 行政機関等 under APPI art. 2(11) and art. 68 with rules art. 43 (public-sector rules, e.g. the "more than 100
+# persons" reporting ground). Independent administrative agencies listed in the Act's appended table 2 (national
+# universities, hospitals...) follow the private-sector rules: configure them as university/hospital.
+PUBLIC_BODIES: frozenset[OrgKind] = frozenset(
+    {OrgKind.municipality, OrgKind.prefecture, OrgKind.national_agency, OrgKind.public_agency}
+)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from incidents.notify import service as notify
 from incidents.cases.access import visible_incident
 from incidents.response import actions, service
 from incidents.response.actions import BulkResult
-from incidents.response.assessment import Assessment
+from incidents.response.assessment import AssessmentWithObligations
 from incidents.response.ics import calendar_for, feed_token, user_for_feed
 from incidents.response.service import StepPublic
 
@@ -97,7 +97,7 @@ def _pub(step, user) -> StepPublic:
     return service.to_public(step, locale=user.locale)
 
 
-@router.get("/incidents/{incident_id}/assessment", response_model=Assessment)
+@router.get("/incidents/{incident_id}/assessment", response_model=AssessmentWithObligations)
 def get_assessment(incident_id: int, session: SessionDep, user: CurrentUser):
     return service.get_assessment(session, actor=user, incident_id=incident_id)
 

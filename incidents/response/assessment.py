@@ -16,6 +16,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from incidents.regimes.public import ObligationPublic
 from incidents.response.deadlines import ResponseDurations
 from incidents.response.facts import IncidentFacts
 from incidents.response.rules import (
@@ -30,6 +31,7 @@ from incidents.response.rules import (
     GROUND_RULES,
     NON_PERSONAL_DATA_ITEMS,
     OVER_PERSONS_THRESHOLD,
+    PUBLIC_BODY_PERSONS_THRESHOLD,
     SENSITIVE_DATA_ITEMS,
     STRONG_ENCRYPTION_SOURCE,
     Exemption,
@@ -82,22 +84,43 @@ class Assessment(BaseModel):
     exposure_estimate_jpy: ExposureEstimate
 
 
+class AssessmentWithObligations(Assessment):
+    """What the API and `assess --json` return: the assessment and the incident's stored obligations."""
+
+    obligations: list[ObligationPublic] = Field(
+        default_factory=list,
+        description="Every duty under the regimes in force (regime, kind, due, status, to), with its rule version.",
+    )
+
+
 def has_personal_data(facts: IncidentFacts) -> bool:
     if facts.affected_persons > 0:
         return True
     return any(item not in NON_PERSONAL_DATA_ITEMS for item in facts.data_items)
 
 
-def grounds_for(facts: IncidentFacts) -> list[Ground]:
-    """Every ground that holds, in the stable order of rules.APPI_GROUNDS."""
+def persons_threshold(facts: IncidentFacts) -> int:
+    return PUBLIC_BODY_PERSONS_THRESHOLD if facts.public_body else OVER_PERSONS_THRESHOLD
+
+
+def grounds_for(facts: IncidentFacts, persons_over: int | None = None) -> list[Ground]:
+    """Every ground that holds, in the stable order of rules.APPI_GROUNDS.
+
+    The number-of-people ground is "more than 1,000" for a business and "more than 100" for a public body
+    (over_100_persons); `persons_over` lets a versioned rule (regimes/catalogue.py) give its own figure."""
     items = set(facts.data_items)
+    public = facts.public_body
+    threshold = persons_threshold(facts) if persons_over is None else persons_over
     holds = {
         Ground.sensitive_data: bool(items & SENSITIVE_DATA_ITEMS),
         Ground.financial_damage: bool(items & FINANCIAL_DATA_ITEMS),
         Ground.improper_purpose: facts.improper_purpose,
-        Ground.over_1000_persons: facts.affected_persons > OVER_PERSONS_THRESHOLD,
+        Ground.over_1000_persons: not public and facts.affected_persons > threshold,
     }
-    return [rule.ground for rule in APPI_GROUNDS if holds[rule.ground]]
+    out = [rule.ground for rule in APPI_GROUNDS if holds[rule.ground]]
+    if public and facts.affected_persons > threshold:
+        out.append(Ground.over_100_persons)
+    return out
 
 
 def deleted_unread(facts: IncidentFacts) -> bool:

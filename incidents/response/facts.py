@@ -63,6 +63,7 @@ class IncidentFacts:
     jurisdictions: tuple[str, ...] = ("jp",)
     mistake_type: str = "wrong_recipient"
     recipients: tuple[RecipientFacts, ...] = field(default_factory=tuple)
+    public_body: bool = False  # 行政機関等: the public-sector thresholds apply (organisation.py)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "discovered_at", _aware(self.discovered_at))
@@ -80,6 +81,8 @@ class IncidentFacts:
         cls,
         incident: Any,
         recipients: Iterable[RecipientFacts] = (),
+        *,
+        public_body: bool = False,
     ) -> "IncidentFacts":
         """Build from any object carrying the incident columns of the spine."""
         discovered = getattr(incident, "discovered_at", None) or getattr(incident, "reported_at", None)
@@ -95,4 +98,5 @@ class IncidentFacts:
             jurisdictions=tuple(getattr(incident, "jurisdictions", None) or ("jp",)),
             mistake_type=_text(getattr(incident, "mistake_type", None)) or "wrong_recipient",
             recipients=tuple(recipients),
+            public_body=public_body,
         )

@@ -28,6 +28,7 @@ class Ground(StrEnum):
     financial_damage = "financial_damage"
     improper_purpose = "improper_purpose"
     over_1000_persons = "over_1000_persons"
+    over_100_persons = "over_100_persons"  # public bodies (行政機関等)
 
 
 class Exemption(StrEnum):
@@ -78,7 +79,14 @@ APPI_GROUNDS: tuple[GroundRule, ...] = (
         "More than 1,000 people affected",
     ),
 )
-GROUND_RULES: dict[Ground, GroundRule] = {r.ground: r for r in APPI_GROUNDS}
+# Public bodies (行政機関等, APPI art. 68 with rules art. 43): the number-of-people ground is more than 100.
+PUBLIC_BODY_PERSONS_GROUND = GroundRule(
+    Ground.over_100_persons,
+    "APPI art. 68(1); enforcement rules art. 43(4) (行政機関等: 本人の数が100人を超える)",
+    "本人の数が100人を超える（行政機関等）",
+    "More than 100 people affected (public body)",
+)
+GROUND_RULES: dict[Ground, GroundRule] = {r.ground: r for r in (*APPI_GROUNDS, PUBLIC_BODY_PERSONS_GROUND)}
 
 # 要配慮個人情報 (APPI art. 2(3), cabinet order art. 2, enforcement rules art. 5).
 SENSITIVE_DATA_ITEMS: frozenset[str] = frozenset(
@@ -113,6 +121,7 @@ NON_PERSONAL_DATA_ITEMS: frozenset[str] = frozenset(
 # "More than 1,000": 1,000 exactly is not enough.
 OVER_PERSONS_THRESHOLD = 1000
 OVER_PERSONS_SOURCE = "APPI enforcement rules art. 7(4): 1,000人を超える (1,000 exactly is not enough)"
+PUBLIC_BODY_PERSONS_THRESHOLD = 100  # rules art. 43(4): 100 exactly is not enough
 
 # Protection values: only strong encryption with the key kept safe exempts. A password ZIP
 # never does (the password usually follows to the same wrong address).

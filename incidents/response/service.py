@@ -13,12 +13,14 @@ from pydantic import BaseModel
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 
+from incidents import events
 from incidents.audit.service import record
 from incidents.cases.models import Incident, IncidentStatus, Recipient
 from incidents.db import bulk_insert
 from incidents.cases.access import incident_scope, visible_incident
+from incidents.organisation import org_profile
 from incidents.people.models import User
-from incidents.response.assessment import Assessment, assess
+from incidents.response.assessment import Assessment, AssessmentWithObligations, assess
 from incidents.response.deadlines import ResponseDurations, next_notify_at
 from incidents.response.facts import IncidentFacts, RecipientFacts
 from incidents.response.models import Step, StepStatus
@@ -74,7 +76,7 @@ def facts_for(session: Session, incident: Incident) -> IncidentFacts:
     ):
         confirmed, opened = confirmations.get(r.address.strip().lower(), (False, None)) if r.kind == "unintended" else (False, None)
         recipients.append(RecipientFacts.of(r, deletion_confirmed=confirmed, opened=opened))
-    return IncidentFacts.of(incident, recipients)
+    return IncidentFacts.of(incident, recipients, public_body=org_profile().is_public_body)
 
 
 def assessment_of(session: Session, incident: Incident) -> Assessment:
@@ -94,6 +96,8 @@ def sync_playbook(session: Session, *, incident: Incident, actor: Any, now: date
         )
     }
     facts = facts_for(session, incident)
+    # Other duties follow the same facts (the regimes' obligations): one reading of the facts for both.
+    events.publish("facts.assessed", session=session, incident=incident, actor=actor, facts=facts, now=now)
     specs = generate(facts, d, assess(facts, d))
     plan = reconcile(
         {k: ExistingStep(k, r.status, r.due_at, r.manual_due) for k, r in existing.items()}, specs
@@ -207,9 +211,15 @@ def step_counts(session: Session, *, actor: User, incident_id: int) -> dict[str,
     return out
 
 
-def get_assessment(session: Session, *, actor: User, incident_id: int) -> Assessment:
+def get_assessment(session: Session, *, actor: User, incident_id: int) -> AssessmentWithObligations:
+    """The APPI/GDPR assessment and every obligation under the regimes in force, with its rule."""
+    from incidents.regimes.service import list_obligations
+
     incident = visible_incident(session, actor, incident_id)
-    return assessment_of(session, incident)
+    return AssessmentWithObligations(
+        **assessment_of(session, incident).model_dump(),
+        obligations=list_obligations(session, actor=actor, incident_id=incident_id, locale=actor.locale),
+    )
 
 
 def overdue(session: Session, *, actor: User, now: datetime | None = None, limit: int = 500) -> list[tuple[Step, Incident]]:

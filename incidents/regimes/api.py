@@ -1,0 +1,52 @@
+"""The regimes over HTTP: obligations, overrides, the correspondence log, the regulator forms."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter
+
+from incidents.api_deps import CurrentUser, SessionDep
+from incidents.regimes import correspondence, service
+from incidents.regimes.correspondence import EntryIn, EntryPublic
+from incidents.regimes.forms import RegulatorForm
+from incidents.regimes.ppc_form import build_form
+from incidents.regimes.public import ObligationPublic
+from incidents.regimes.service import OverridesIn, OverridesPublic
+
+router = APIRouter(tags=["regimes"])
+
+
+@router.get("/incidents/{incident_id}/obligations", response_model=list[ObligationPublic])
+def list_obligations(incident_id: int, session: SessionDep, user: CurrentUser, all: bool = False):
+    return service.list_obligations(session, actor=user, incident_id=incident_id, locale=user.locale,
+                                    include_withdrawn=all)
+
+
+@router.get("/incidents/{incident_id}/regimes", response_model=OverridesPublic)
+def get_regimes(incident_id: int, session: SessionDep, user: CurrentUser):
+    return service.get_overrides(session, actor=user, incident_id=incident_id)
+
+
+@router.put("/incidents/{incident_id}/regimes", response_model=OverridesPublic)
+def set_regimes(incident_id: int, body: OverridesIn, session: SessionDep, user: CurrentUser):
+    """Officers: add or remove regimes for this incident, entrustment (委託元／委託先), a delegated industry."""
+    return service.set_overrides(session, actor=user, incident_id=incident_id, data=body)
+
+
+@router.get("/incidents/{incident_id}/correspondence", response_model=list[EntryPublic])
+def list_correspondence(incident_id: int, session: SessionDep, user: CurrentUser, key: str | None = None):
+    return correspondence.list_entries(session, actor=user, incident_id=incident_id, key=key, locale=user.locale)
+
+
+@router.post("/incidents/{incident_id}/obligations/{key}/correspondence", response_model=EntryPublic, status_code=201)
+def add_correspondence(incident_id: int, key: str, body: EntryIn, session: SessionDep, user: CurrentUser):
+    """Officers: submitted, reference, question, answer, resubmitted, delay_reason or note."""
+    return correspondence.add_entry(session, actor=user, incident_id=incident_id, key=key, data=body)
+
+
+@router.get("/incidents/{incident_id}/regulator-form", response_model=RegulatorForm)
+def regulator_form(incident_id: int, session: SessionDep, user: CurrentUser,
+                   phase: Literal["preliminary", "final"] = "preliminary", form: Literal["ppc", "pmark"] = "ppc"):
+    """Every field of the regulator's online form in its order (確報: what changed since the 速報)."""
+    return build_form(session, actor=user, incident_id=incident_id, phase=phase, form=form)
