@@ -50,7 +50,7 @@ def obligations(incident_id: IncidentId, as_user: AsUser = None, as_json: JsonOu
         console.print(_("No obligations: no duty to report arises from the facts recorded."))
         return
     table(None, [_("Regime"), _("Report"), _("To"), _("Due"), _("Status"), _("Key")],
-          [[r.regime_label, r.kind_label, r.to_label, _local(r.due) + (" !" if r.overdue else ""), _(r.status), r.key]
+          [[r.regime_label, r.kind_label, r.to_label, _local(r.due) + (" !" if r.overdue else ""), r.status_label, r.key]
            for r in rows])
 
 
@@ -112,7 +112,7 @@ def regimes_set(
     if as_json:
         print_json(out)
         return
-    console.print(_("Regimes for incident {id}: {regimes}").format(id=incident_id, regimes=", ".join(out.regimes)),
+    console.print(_("Regimes for incident %(id)s: %(regimes)s", id=incident_id, regimes=", ".join(out.regimes)),
                   markup=False)
 
 

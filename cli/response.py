@@ -165,7 +165,7 @@ def assess(incident_id: IncidentId, as_user: AsUser = None, as_json: JsonOut = F
     console.print(f"Exposure ¥{e.low:,}–¥{e.high:,}: {e.basis}", markup=False)
     if result.obligations:
         table(None, [_("Regime"), _("Report"), _("To"), _("Due"), _("Status")],
-              [[o.regime_label, o.kind_label, o.to_label, _local(o.due) + (" !" if o.overdue else ""), _(o.status)]
+              [[o.regime_label, o.kind_label, o.to_label, _local(o.due) + (" !" if o.overdue else ""), o.status_label]
                for o in result.obligations])
 
 

@@ -76,54 +76,6 @@ class Entrustment(StrEnum):
     contractor = "contractor"  # 委託先: the data was entrusted to us
 
 
-# --- the label table of this domain (legal labels, Japanese first) ------------------------------------
-REGIME_LABELS: dict[str, tuple[str, str]] = {
-    Regime.appi: ("個人情報保護法", "APPI"),
-    Regime.gdpr: ("GDPR", "GDPR"),
-    Regime.pmark: ("プライバシーマーク", "Privacy Mark"),
-    Regime.fsa: ("金融分野（金融庁）", "Finance (FSA)"),
-    Regime.meti: ("クレジット分野（経済産業省）", "Credit (METI)"),
-    Regime.mic: ("電気通信分野（総務省）", "Telecom (MIC)"),
-    Regime.accredited: ("認定個人情報保護団体", "Accredited PI protection organisation"),
-    Regime.local_gov: ("地方公共団体の公表", "Local government publication"),
-    Regime.mynumber: ("番号法（特定個人情報）", "My Number Act"),
-}
-KIND_LABELS: dict[str, tuple[str, str]] = {
-    Kind.preliminary: ("速報", "preliminary report"),
-    Kind.final: ("確報", "final report"),
-    Kind.notice: ("本人への通知", "notice to the people concerned"),
-    Kind.publication: ("公表", "publication"),
-    Kind.batch: ("一括報告（四半期）", "quarterly batch report"),
-    Kind.report: ("報告", "report"),
-    Kind.principal: ("委託元への通知", "notice to the principal (委託元)"),
-}
-TO_LABELS: dict[str, tuple[str, str]] = {
-    To.ppc: ("個人情報保護委員会", "Personal Information Protection Commission"),
-    To.fsa: ("金融庁（所管の財務局等）", "Financial Services Agency (or the local finance bureau)"),
-    To.meti: ("経済産業省", "Ministry of Economy, Trade and Industry"),
-    To.mic: ("総務省", "Ministry of Internal Affairs and Communications"),
-    To.jipdec: ("JIPDEC（Pマークポータル）", "JIPDEC (Privacy Mark portal)"),
-    To.accredited_body: ("認定個人情報保護団体", "the accredited organisation"),
-    To.association: ("所属する業界団体", "the industry association"),
-    To.supervisory_authority: ("監督機関（GDPR）", "the supervisory authority (GDPR)"),
-    To.individuals: ("本人", "the people concerned"),
-    To.public: ("公表（ウェブサイト等）", "the public (website)"),
-    To.principal: ("委託元", "the principal (委託元)"),
-}
-ENTRUSTMENT_LABELS: dict[str, tuple[str, str]] = {
-    Entrustment.none: ("委託なし", "no entrustment"),
-    Entrustment.principal: ("委託元（当方が取扱いを委託）", "principal (we entrusted the data)"),
-    Entrustment.contractor: ("委託先（当方が取扱いを受託）", "contractor (the data was entrusted to us)"),
-}
-
-
-def label(table: Mapping[str, tuple[str, str]], code: Any, locale: str = "ja") -> str:
-    pair = table.get(str(getattr(code, "value", code)))
-    if pair is None:
-        return str(code)
-    return pair[0] if locale == "ja" else pair[1]
-
-
 # --- rule versions --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class RuleVersion:

@@ -23,18 +23,10 @@ from incidents.i18n import gettext as _
 from incidents.cases.access import visible_incident
 from incidents.people.models import User
 from incidents.regimes import service
+from incidents.regimes.labels import LOG_KINDS
 from incidents.regimes.models import CorrespondenceEntry, LogKind, Obligation, ObligationStatus
 from incidents.types import utcnow
 
-LOG_LABELS: dict[str, tuple[str, str]] = {
-    LogKind.submitted: ("提出", "submitted"),
-    LogKind.reference: ("受付番号等の受領", "reference received"),
-    LogKind.question: ("照会・質問の受領", "question received"),
-    LogKind.answer: ("回答", "answer"),
-    LogKind.resubmitted: ("再提出", "resubmitted"),
-    LogKind.delay_reason: ("遅延の理由", "reason for delay"),
-    LogKind.note: ("メモ", "note"),
-}
 # Submitting these obligations is what these playbook steps ask for.
 PLAYBOOK_STEP = {"appi:preliminary": "preliminary_report", "appi:final": "final_report",
                  "appi:notice": "notify_individuals", "gdpr:report": "gdpr_authority",
@@ -100,7 +92,7 @@ def to_public(entries: list[CorrespondenceEntry], session: Session, keys: dict[i
               locale: str = "ja") -> list[EntryPublic]:
     names = _names(session, {e.actor_id for e in entries if e.actor_id})
     return [EntryPublic(id=e.id, obligation_key=keys.get(e.obligation_id, ""), kind=e.kind,
-                        kind_label=LOG_LABELS.get(e.kind, (e.kind, e.kind))[0 if locale == "ja" else 1],
+                        kind_label=LOG_KINDS.label(e.kind, locale),
                         at=e.at, actor=names.get(e.actor_id, ""), reference=e.reference, text=e.text,
                         created_at=e.created_at) for e in entries]
 
@@ -184,4 +176,4 @@ def _tick_step(session: Session, actor: User, incident: Any, key: str, at: datet
     ).scalar_one_or_none()
     if step is not None and step.status == StepStatus.pending:
         _finish(session, actor=actor, step=step, status=StepStatus.done, action="step.done",
-                note=_("submitted on {date}").format(date=at.astimezone(get_settings().tz).strftime("%Y-%m-%d %H:%M")))
+                note=_("submitted on %(date)s", date=at.astimezone(get_settings().tz).strftime("%Y-%m-%d %H:%M")))

@@ -7,8 +7,8 @@ notes and recipient addresses never reach a regulator form.
 
 from __future__ import annotations
 
-from incidents.documents.labels import PROTECTIONS
-from incidents.regimes.catalogue import KIND_LABELS, TO_LABELS, Entrustment, Regime
+from incidents.regimes.catalogue import Entrustment, Regime
+from incidents.regimes.labels import ADDRESSEES, OBLIGATION_KINDS
 from incidents.regimes.forms import CaseView
 from incidents.regimes.models import ObligationStatus
 
@@ -101,8 +101,8 @@ def course(view: CaseView) -> str:
         lines.append(f"{_n(apologised)}件の宛先にお詫びの連絡を実施")
     for ob in sorted(view.obligations, key=lambda o: o.submitted_at or o.due_at):
         if ob.status == ObligationStatus.submitted and ob.submitted_at:
-            lines.append(f"{view.local(ob.submitted_at)} {TO_LABELS.get(ob.to, (ob.to,))[0]}へ"
-                         f"{KIND_LABELS.get(ob.kind, (ob.kind,))[0]}")
+            lines.append(f"{view.local(ob.submitted_at)} {ADDRESSEES.label(ob.to, 'ja')}へ"
+                         f"{OBLIGATION_KINDS.label(ob.kind, 'ja')}")
     return "\n".join(lines)
 
 
@@ -121,7 +121,7 @@ def protection(view: CaseView) -> str:
         if i.key_exposed:
             return "暗号化していたが、復号のための鍵も同じ宛先に送信していた。"
         return "高度な暗号化を施しており、復号のための鍵は漏えいしていない。"
-    return PROTECTIONS.get("none", ("なし",))[0] + "（暗号化等の保護措置は講じていない）"
+    return "なし（暗号化等の保護措置は講じていない）"
 
 
 def caused_by_contractor(view: CaseView) -> bool:
@@ -213,7 +213,7 @@ def other(view: CaseView) -> str:
         if ob.regime == Regime.appi or ob.status == ObligationStatus.withdrawn:
             continue
         state = "提出済み" if ob.status == ObligationStatus.submitted else "予定"
-        lines.append(f"{TO_LABELS.get(ob.to, (ob.to,))[0]}への{KIND_LABELS.get(ob.kind, (ob.kind,))[0]}"
+        lines.append(f"{ADDRESSEES.label(ob.to, 'ja')}への{OBLIGATION_KINDS.label(ob.kind, 'ja')}"
                      f"（{state}、期限 {view.local(ob.due_at, with_time=False)}）")
     if "eu" in (view.incident.jurisdictions or []):
         lines.append("EU域内の本人を含むため、GDPR第33条に基づく監督機関への通知を併せて行う。")

@@ -14,10 +14,11 @@ from incidents.errors import InvalidInput
 from incidents.i18n import get_locale
 from incidents.cases.access import visible_incident
 from incidents.regimes import correspondence, service
-from incidents.regimes.catalogue import CONFIGURABLE, ENTRUSTMENT_LABELS, REGIME_LABELS, Entrustment, To, label
+from incidents.regimes.catalogue import CONFIGURABLE, Entrustment, To
+from incidents.regimes.labels import ENTRUSTMENT, LOG_KINDS, REGIMES
 from incidents.regimes.models import LogKind
 from incidents.regimes.ppc_form import build_form
-from incidents.web import CsrfChecked, PageUser, incident_section, render
+from incidents.pagekit import CsrfChecked, PageUser, incident_section, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -35,9 +36,9 @@ def regimes_section(*, session, user, incident):
         "log": by_key,
         "overrides": service.get_overrides(session, actor=user, incident_id=incident.id),
         "fmt": lambda d: d.astimezone(tz).strftime("%Y-%m-%d %H:%M") if d else "",
-        "log_kinds": [(k.value, correspondence.LOG_LABELS[k][0 if locale == "ja" else 1]) for k in LogKind],
-        "regime_choices": [(r.value, label(REGIME_LABELS, r, locale)) for r in CONFIGURABLE],
-        "entrustment_choices": [(e.value, label(ENTRUSTMENT_LABELS, e, locale)) for e in Entrustment],
+        "log_kinds": [(k.value, LOG_KINDS.label(k, locale)) for k in LogKind],
+        "regime_choices": [(r.value, REGIMES.label(r, locale)) for r in CONFIGURABLE],
+        "entrustment_choices": [(e.value, ENTRUSTMENT.label(e, locale)) for e in Entrustment],
         "officer": user.is_officer,
         "has_ppc": any(o.regime in ("appi", "mynumber") for o in obligations),
         "has_pmark": any(o.regime == "pmark" for o in obligations),

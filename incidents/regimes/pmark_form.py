@@ -7,7 +7,7 @@ reports through the Pマークポータル since 2024-10-31. Items: 事業者名
 
 from __future__ import annotations
 
-from incidents.documents.labels import DATA_ITEMS
+from incidents.cases.labels import DATA_ITEMS
 from incidents.regimes import narrative as N
 from incidents.regimes.catalogue import Entrustment
 from incidents.regimes.forms import CaseView, FormSection, RegulatorForm, field_
@@ -22,7 +22,7 @@ def _safety(view: CaseView) -> str:
 
 def build_pmark(view: CaseView, phase: str) -> RegulatorForm:
     i, s, o = view.incident, view.settings, view.overrides
-    items = "、".join(DATA_ITEMS.get(d, (d,))[0] for d in (i.data_items or []))
+    items = DATA_ITEMS.join(i.data_items or [], "ja")
     persons = i.affected_persons or 0
     mpc = "媒体：" + N.medium(view) + ("\n項目：" + items if items else "") + \
         (f"\n件数：{persons:,}人分" if persons else "")

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from incidents.documents.labels import DATA_ITEMS, DISCOVERY_METHODS
+from incidents.cases.labels import DATA_ITEMS, DISCOVERY_METHODS
 from incidents.errors import InvalidInput
 from incidents.cases.access import visible_incident
 from incidents.people.models import User
 from incidents.regimes import narrative as N
-from incidents.regimes.catalogue import Entrustment, Regime, To, TO_LABELS
+from incidents.regimes.catalogue import Entrustment, Regime, To
+from incidents.regimes.labels import ADDRESSEES
 from incidents.regimes.evaluate import appi_addressee
 from incidents.regimes.forms import CaseView, FormSection, RegulatorForm, compare, field_, gather
 from incidents.regimes.models import ObligationStatus
@@ -83,7 +84,7 @@ def routing(view: CaseView) -> list:
         fields.append(field_(
             "routing.q3", "問3 権限委任をしている業種に該当しますか。",
             "Q3 Is the industry one whose authority is delegated?",
-            "いいえ（個人情報保護委員会へ報告）" if to is To.ppc else f"はい（{TO_LABELS[to][0]}へ報告）"))
+            "いいえ（個人情報保護委員会へ報告）" if to is To.ppc else f"はい（{ADDRESSEES.label(to, 'ja')}へ報告）"))
     return fields
 
 
@@ -146,12 +147,12 @@ def build_ppc(view: CaseView, phase: str) -> RegulatorForm:
         field_("item1.occurred_on", "発生日", "Occurred on", view.local(i.sent_at)),
         field_("item1.discovered_on", "発覚日", "Discovered on", view.local(i.discovered_at)),
         field_("item1.discovery", "発覚の経緯", "How it was discovered",
-               DISCOVERY_METHODS.get(i.discovery_method, (i.discovery_method,))[0]),
+               DISCOVERY_METHODS.label(i.discovery_method, "ja")),
         field_("item1.event", "発生事案", "What happened", N.event(view)),
         field_("item1.entrustment", "委託元及び委託先の有無", "Principal / contractor", N.entrustment(view)),
         field_("item1.course", "事実経過", "Course of events", N.course(view)),
     ]
-    items = "、".join(DATA_ITEMS.get(d, (d,))[0] for d in (i.data_items or []))
+    items = DATA_ITEMS.join(i.data_items or [], "ja")
     item2 = [
         field_("item2.medium", "媒体", "Medium", N.medium(view)),
         field_("item2.items", "漏えい等が発生し、又は発生したおそれがある個人データの項目", "Items of personal data",

@@ -21,6 +21,7 @@ class ObligationPublic(BaseModel):
     due: datetime
     limit: datetime | None
     status: str
+    status_label: str
     overdue: bool
     arose_at: datetime
     rule_version: str

@@ -29,18 +29,15 @@ from incidents.cases.access import visible_incident
 from incidents.people.models import User
 from incidents.regimes.catalogue import (
     CATALOGUE,
-    KIND_LABELS,
-    REGIME_LABELS,
-    TO_LABELS,
     Catalogue,
     Entrustment,
     Kind,
     Regime,
     RuleVersion,
     To,
-    label,
     parse_regimes,
 )
+from incidents.regimes.labels import ADDRESSEES, OBLIGATION_KINDS, OBLIGATION_STATUS, REGIMES
 from incidents.regimes.evaluate import ObligationSpec, RegimeContext, evaluate
 from incidents.regimes.models import IncidentRegimes, Obligation, ObligationStatus
 from incidents.regimes.public import ObligationPublic
@@ -238,9 +235,9 @@ ORDER = {k: i for i, k in enumerate(Kind)}
 def to_public(o: Obligation, *, now: datetime | None = None, locale: str = "ja") -> ObligationPublic:
     now = now or utcnow()
     return ObligationPublic(
-        id=o.id, key=o.key, regime=o.regime, regime_label=label(REGIME_LABELS, o.regime, locale), kind=o.kind,
-        kind_label=label(KIND_LABELS, o.kind, locale), to=o.to, to_label=_to_label(o.to, locale),
-        due=o.due_at, limit=o.limit_at, status=o.status,
+        id=o.id, key=o.key, regime=o.regime, regime_label=REGIMES.label(o.regime, locale), kind=o.kind,
+        kind_label=OBLIGATION_KINDS.label(o.kind, locale), to=o.to, to_label=_to_label(o.to, locale),
+        due=o.due_at, limit=o.limit_at, status=o.status, status_label=OBLIGATION_STATUS.label(o.status, locale),
         overdue=o.status == ObligationStatus.pending and o.due_at < now, arose_at=o.arose_at,
         rule_version=o.rule_version, sources=list((o.rule or {}).get("sources") or []), basis=list(o.basis or []),
         joint=o.joint, submitted_at=o.submitted_at, reference=o.reference,
@@ -251,7 +248,7 @@ def _to_label(code: str, locale: str) -> str:
     name = get_settings().regimes_accredited_body
     if code == To.accredited_body and name:
         return name
-    return label(TO_LABELS, code, locale)
+    return ADDRESSEES.label(code, locale)
 
 
 def sorted_obligations(rows: list[Obligation]) -> list[Obligation]:
