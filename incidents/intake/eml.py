@@ -80,7 +80,7 @@ def parse_eml(data: bytes, *, limits: IntakeLimits, default_tz: tzinfo = timezon
             f"ヘッダーが多すぎるため、最初の {MAX_HEADER_LINES:,} 行だけを読みました。",
             f"Too many header lines: only the first {MAX_HEADER_LINES:,} were read.",
         )
-    notes = HeaderNotes()
+    notes = HeaderNotes(hint=text_charset(msg))
     raw: dict[str, list[str]] = {}
     for name, value in msg.raw_items():
         raw.setdefault(name.lower(), []).append(str(value))
@@ -219,16 +219,34 @@ def notes_to_warnings(notes: HeaderNotes, mail: ParsedMail) -> None:
             "A header value contained line breaks (possible header injection); they were replaced by spaces.",
         )
     if notes.bad_charset:
+        used = "、".join(sorted(notes.bad_charset))
         mail.warn(
             "bad_charset",
-            "宣言された文字コードで読めない部分があり、推定した文字コードで読みました。文字化けを確認してください。",
-            "Some text was not in its declared charset and was decoded by guess; please check for garbled text.",
+            f"宣言された文字コードで読めない部分があり、{used} と推定して読みました。文字化けを確認してください。",
+            f"Some text was not in its declared charset and was decoded as {', '.join(sorted(notes.bad_charset))} "
+            "by guess; please check for garbled text.",
         )
     if notes.raw_8bit:
+        used = "、".join(sorted(notes.raw_8bit))
         mail.warn(
             "raw_8bit_header",
-            "エンコードされていない日本語ヘッダーを推定して読みました。",
-            "Unencoded non-ASCII header text was decoded by guess.",
+            f"エンコードされていないヘッダーの文字を {used} と推定して読みました。",
+            f"Unencoded non-ASCII header text was decoded as {', '.join(sorted(notes.raw_8bit))} by guess.",
+        )
+    if notes.lossy:
+        used = "、".join(sorted(notes.lossy))
+        mail.warn(
+            "undecodable_characters",
+            f"{used} にない文字（携帯電話の絵文字など）があり、「\ufffd」に置き換えました。",
+            f"Some characters are in no known charset ({', '.join(sorted(notes.lossy))}; e.g. a mobile carrier's "
+            "emoji) and were replaced by '\ufffd'.",
+        )
+    if notes.body_guess:
+        used = "、".join(sorted(notes.body_guess))
+        mail.warn(
+            "body_charset_guessed",
+            f"本文に文字コードの指定がないため、{used} と推定して読みました。",
+            f"The text declares no charset; it was decoded as {', '.join(sorted(notes.body_guess))} by guess.",
         )
     if notes.bidi:
         mail.warn(
@@ -249,8 +267,29 @@ def _defect_warnings(msg: Message, mail: ParsedMail) -> None:
         )
 
 
+def text_charset(msg: Message) -> str | None:
+    """The charset the message declares for its text (top level, else the first text part): what its
+    sender's program wrote, so the best reading of header bytes it left unencoded."""
+    stack, seen = [msg], 0
+    while stack and seen < 50:
+        part = stack.pop(0)
+        seen += 1
+        try:
+            if part.is_multipart():
+                children = part.get_payload()
+                stack.extend(c for c in children if isinstance(c, Message)) if isinstance(children, list) else None
+                continue
+            if part.get_content_maintype() == "text":
+                charset = part.get_content_charset()
+                if charset:
+                    return charset
+        except Exception:  # noqa: BLE001 - a broken part declares nothing
+            continue
+    return None
+
+
 def _walk(root: Message, mail: ParsedMail, limits: IntakeLimits) -> None:
-    notes = HeaderNotes()
+    notes = HeaderNotes(hint=text_charset(root))
     plain: list[str] = []
     html: list[str] = []
     stack: list[tuple[Message, int]] = [(root, 0)]
@@ -287,7 +326,7 @@ def _walk(root: Message, mail: ParsedMail, limits: IntakeLimits) -> None:
             continue
         is_body = disposition != "attachment" and not filename and ctype in ("text/plain", "text/html")
         if is_body:
-            text = _text_of(part)
+            text = _text_of(part, notes)
             (plain if ctype == "text/plain" else html).append(text)
             continue
         _add_attachment(mail, part, filename or f"attachment-{len(mail.attachments) + 1}", ctype, limits, disposition)
@@ -295,7 +334,7 @@ def _walk(root: Message, mail: ParsedMail, limits: IntakeLimits) -> None:
     notes_to_warnings(notes, mail)
 
 
-def _text_of(part: Message) -> str:
+def _text_of(part: Message, notes: HeaderNotes) -> str:
     try:
         data = part.get_payload(decode=True)
     except Exception:  # noqa: BLE001
@@ -303,7 +342,11 @@ def _text_of(part: Message) -> str:
     if not isinstance(data, bytes | bytearray):
         payload = part.get_payload()
         return payload if isinstance(payload, str) else ""
-    return decode_bytes(bytes(data), part.get_content_charset())
+    try:
+        charset = part.get_content_charset()
+    except Exception:  # noqa: BLE001 - an undecodable RFC 2231 charset parameter declares nothing
+        charset = None
+    return decode_bytes(bytes(data), charset, notes)
 
 
 def _payload_bytes(part: Message) -> bytes:

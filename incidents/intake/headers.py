@@ -10,24 +10,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import codecs
 import re
 import unicodedata
 
+from .charsets import codec_for, decode, decode_cp5022x, display_name
 from .types import MailAddress
 
-# Charset labels seen in Japanese mail and what to decode them with (supersets first).
-_CHARSET_ALIASES = {
-    "shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932",
-    "windows-31j": "cp932", "ms932": "cp932", "cp932": "cp932", "ms_kanji": "cp932",
-    "iso-2022-jp": "iso2022_jp_ext", "iso2022jp": "iso2022_jp_ext", "csiso2022jp": "iso2022_jp_ext",
-    "iso-2022-jp-ms": "iso2022_jp_ext", "cp50220": "iso2022_jp_ext", "cp50221": "iso2022_jp_ext",
-    "euc-jp": "euc_jis_2004", "x-euc-jp": "euc_jis_2004", "eucjp": "euc_jis_2004",
-    "utf8": "utf-8", "unicode-1-1-utf-8": "utf-8", "us-ascii": "utf-8", "ascii": "utf-8",
-    "latin1": "cp1252", "iso-8859-1": "cp1252",
-}
-# Tried in order when the declared charset is unknown, missing or wrong.
-FALLBACK_CHARSETS = ("utf-8", "cp932", "euc_jis_2004", "iso2022_jp_ext")
+__all__ = ["HeaderNotes", "codec_for", "decode_bytes", "decode_header_text", "clean_text", "parse_addresses"]
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s*]+)(?:\*[^?\s]*)?\?([QqBb])\?([^?\s]*)\?=")
 _BETWEEN_WORDS = re.compile(r"[ \t\r\n]*")
@@ -40,53 +29,30 @@ _SPECIAL = re.compile(r'[\\"()<>,;:]')
 
 
 class HeaderNotes:
-    """Collects what was odd while decoding, for the caller to turn into warnings."""
+    """Collects what was odd while decoding, for the caller to turn into warnings. `hint` is the
+    declared charset of the message's text, the best guess for raw 8-bit header bytes."""
 
-    __slots__ = ("bad_charset", "injection", "raw_8bit", "bidi")
+    __slots__ = ("bad_charset", "injection", "raw_8bit", "bidi", "body_guess", "hint", "lossy")
 
-    def __init__(self) -> None:
-        self.bad_charset = False
+    def __init__(self, hint: str | None = None) -> None:
+        self.bad_charset: set[str] = set()  # charsets used where the declared one was unknown or wrong
+        self.raw_8bit: set[str] = set()  # charsets used for unencoded 8-bit header text
+        self.body_guess: set[str] = set()  # charsets used for a text part that declared none
+        self.lossy: set[str] = set()  # charsets in which a few codes were unknown (shown as U+FFFD)
         self.injection = False
-        self.raw_8bit = False
         self.bidi = False
+        self.hint = hint
 
 
-def codec_for(label: str | None) -> str | None:
-    if not label:
-        return None
-    key = label.strip().strip('"').lower()
-    if len(key) > 40 or not key.isascii() or not key.isprintable():
-        return None
-    name = _CHARSET_ALIASES.get(key, key)
-    try:
-        return codecs.lookup(name).name
-    except (LookupError, ValueError):
-        return None
-
-
-def decode_bytes(data: bytes, charset: str | None, notes: HeaderNotes | None = None) -> str:
-    """Decode with the declared charset, else the usual Japanese ones, else with replacement."""
-    codec = codec_for(charset)
-    if codec:
-        try:
-            return data.decode(codec)
-        except (UnicodeDecodeError, LookupError):
-            pass
-    if notes is not None and charset:
-        notes.bad_charset = True
-    if b"\x1b$" in data or b"\x1b(" in data:
-        try:
-            return data.decode("iso2022_jp_ext")
-        except UnicodeDecodeError:
-            pass
-    for name in FALLBACK_CHARSETS:
-        try:
-            return data.decode(name)
-        except UnicodeDecodeError:
-            continue
-    if notes is not None:
-        notes.bad_charset = True
-    return data.decode(codec or "utf-8", errors="replace")
+def decode_bytes(data: bytes, charset: str | None, notes: HeaderNotes | None = None, *, raw: bool = False) -> str:
+    """Decode with the declared charset; when it is missing, unknown or wrong, by guess (noted)."""
+    result = decode(data, charset, hint=notes.hint if notes is not None else None)
+    if notes is not None and result.guessed:
+        target = notes.raw_8bit if raw else notes.bad_charset if charset else notes.body_guess
+        target.add(display_name(result.codec))
+    if notes is not None and result.lossy:
+        notes.lossy.add(display_name(result.codec))
+    return result.text
 
 
 def _word_bytes(encoding: str, text: str) -> bytes:
@@ -116,19 +82,18 @@ def _q_decode(text: str) -> bytes:
 
 
 def _recover_8bit(value: str, notes: HeaderNotes | None) -> str:
-    """Raw 8-bit bytes reach us as surrogate escapes (BytesParser); decode them as Japanese text."""
+    """Raw 8-bit bytes reach us as surrogate escapes (BytesParser): read them as the message's declared
+    charset, else by guess. Raw ISO-2022-JP (escape sequences, no encoded words) is read as such."""
     if value.isascii() and "\x1b" not in value:
         return value
     if not _SURROGATES.search(value):
-        if "\x1b$" in value or "\x1b(" in value:  # raw ISO-2022-JP without encoded words
+        if "\x1b$" in value or "\x1b(" in value:
             try:
-                return value.encode("ascii").decode("iso2022_jp_ext")
+                return decode_cp5022x(value.encode("ascii"))
             except (UnicodeError, LookupError):
                 return value
         return value
-    if notes is not None:
-        notes.raw_8bit = True
-    return decode_bytes(value.encode("utf-8", "surrogateescape"), None)
+    return decode_bytes(value.encode("utf-8", "surrogateescape"), None, notes, raw=True)
 
 
 def decode_header_text(value: str | None, notes: HeaderNotes | None = None, *, max_chars: int = 0) -> str:

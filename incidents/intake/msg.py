@@ -32,8 +32,16 @@ _FIELDS = {1: "to", 2: "cc", 3: "bcc"}
 _DT_DISTLIST = {1, 5}  # PR_DISPLAY_TYPE: DT_DISTLIST, DT_PRIVATE_DISTLIST
 _MAPI_DISTLIST = 8  # PR_OBJECT_TYPE
 _FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=timezone.utc)
-_CODEPAGES = {932: "cp932", 50220: "iso2022_jp_ext", 50221: "iso2022_jp_ext", 50222: "iso2022_jp_ext",
-              51932: "euc_jis_2004", 20932: "euc_jis_2004", 65001: "utf-8", 20127: "ascii", 28591: "latin-1"}
+_CODEPAGES = {932: "cp932", 50220: "cp50221", 50221: "cp50221", 50222: "cp50221", 51932: "eucjp-ms",
+              20932: "eucjp-ms", 65001: "utf-8", 20127: "ascii", 28591: "latin-1", 874: "windows-874",
+              936: "gbk", 949: "cp949", 950: "big5", 1200: "utf-16-le", 54936: "gb18030"}
+# Outlook items by message class (PR_MESSAGE_CLASS): only notes are mails; the rest are refused by name.
+_NOT_MAILS = (
+    ("ipm.contact", "連絡先", "a contact"), ("ipm.distlist", "連絡先グループ", "a contact group"),
+    ("ipm.stickynote", "メモ", "a note"), ("ipm.post", "投稿アイテム", "a post"),
+    ("ipm.appointment", "予定", "an appointment"), ("ipm.schedule", "会議出席依頼", "a meeting request"),
+    ("ipm.task", "タスク", "a task"), ("ipm.activity", "履歴", "a journal entry"),
+)
 
 
 class _OleFile(olefile.OleFileIO):
@@ -153,8 +161,9 @@ def _read_message(ole: olefile.OleFileIO, limits: IntakeLimits, default_tz: tzin
         )
     cp = root.int32(0x3FFD) or root.int32(0x3FDE)
     root.codepage = _CODEPAGES.get(cp or 0, f"cp{cp}" if cp else None)
+    check_message_class(root.string(0x001A))
     mail = ParsedMail(source_format="msg")
-    notes = HeaderNotes()
+    notes = HeaderNotes(hint=root.codepage)
     mail.subject = clean_text(root.string(0x0037), notes)
     mail.message_id = clean_text(root.string(0x1035))[:1000]
     headers_text = root.string(0x007D)  # transport headers: present on received mail, not on drafts
@@ -199,6 +208,27 @@ def _read_message(ole: olefile.OleFileIO, limits: IntakeLimits, default_tz: tzin
     _read_attachments(ole, root, mail, notes, limits)
     notes_to_warnings(notes, mail)
     return mail
+
+
+def check_message_class(message_class: str) -> None:
+    """Only IPM.Note and its variants (signed, encrypted, receipts and reports: REPORT.IPM.Note.*) are
+    mails; a contact, note, post, appointment or task is refused by name. No class at all: a mail."""
+    cls = clean_text(message_class or "").lower()
+    if not cls or cls == "ipm" or cls.startswith(("ipm.note", "report.ipm.note")):
+        return
+    shown = clean_text(message_class)[:80]
+    for prefix, ja, en in _NOT_MAILS:
+        if cls == prefix or cls.startswith(prefix + "."):
+            raise MailUnreadable(
+                "not_a_mail_item",
+                f"この Outlook アイテムはメールではなく{ja}です（{shown}）。送信したメールを .msg で保存して指定してください。",
+                f"This Outlook item is {en}, not a mail ({shown}). Please save the sent mail itself as .msg.",
+            )
+    raise MailUnreadable(
+        "not_a_mail_item",
+        f"この Outlook アイテムはメールではありません（{shown}）。送信したメールを .msg で保存して指定してください。",
+        f"This Outlook item is not a mail ({shown}). Please save the sent mail itself as .msg.",
+    )
 
 
 def _smtp_or_blank(value: str) -> str:
