@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.table import Table
+from rich.text import Text
 
-from cli.common import AsUser, JsonOut, command_session, console, fail, print_json, table
+from cli.common import AsUser, JsonOut, command_session, console, fail, print_json
 from incidents import i18n
 from incidents.cases import labels
 from incidents.cases import service as cases
@@ -39,37 +41,53 @@ def _t(ja: str, en: str) -> str:
     return en if i18n.get_locale() == "en" else ja
 
 
+def _line(label: str, value: Any, style: str = "") -> None:
+    """`label: value` with the value printed literally: mail text is never read as markup."""
+    console.print(Text.assemble((label, "bold"), ": ", Text("" if value is None else str(value), style=style)),
+                  highlight=False)
+
+
+def _table(title: str | None, columns: list[str], rows: list[list[Any]]) -> None:
+    """A table whose cells are literal text (a subject like «[notmuch] archive» or «[/var/log]» stays)."""
+    t = Table(title=title, show_lines=False, header_style="bold")
+    for c in columns:
+        t.add_column(c, overflow="fold")
+    for r in rows:
+        t.add_row(*[Text("" if v is None else str(v)) for v in r])
+    console.print(t)
+
+
 def _show(draft: dict[str, Any]) -> None:
     inc, src = draft["incident"], draft["source"]
     msg = inc["message"]
-    console.print(f"[bold]{_t('件名', 'Subject')}[/bold]: {msg['subject']}", markup=True, highlight=False)
-    console.print(f"[bold]{_t('差出人', 'From')}[/bold]: {src.get('sender_name') or ''} <{msg['sender'] or ''}>",
-                  highlight=False)
-    console.print(f"[bold]{_t('送信日時', 'Sent')}[/bold]: {inc['sent_at'] or _t('不明', 'unknown')}")
+    _line(_t("件名", "Subject"), msg["subject"])
+    _line(_t("差出人", "From"), f"{src.get('sender_name') or ''} <{msg['sender'] or ''}>")
+    _line(_t("送信日時", "Sent"), inc["sent_at"] or _t("不明", "unknown"))
     counts: dict[str, int] = {}
     for r in inc["recipients"]:
         counts[r["field"]] = counts.get(r["field"], 0) + 1
-    shown = ", ".join(f"{FIELD_LABELS[f]} {n:,}" for f, n in counts.items()) or "0"
-    console.print(f"[bold]{_t('宛先', 'Recipients')}[/bold]: {shown}")
-    rows = [[r["field"], r["address"], r["name"] or "", r["organization"] or ""] for r in inc["recipients"][:10]]
+    _line(_t("宛先", "Recipients"), ", ".join(f"{FIELD_LABELS[f]} {n:,}" for f, n in counts.items()) or "0")
+    rows = [[FIELD_LABELS.get(r["field"], r["field"]), r["address"], r["name"] or "", r["organization"] or ""]
+            for r in inc["recipients"][:10]]
     if rows:
-        table(None, [_t("種別", "Field"), _t("アドレス", "Address"), _t("名前", "Name"), _t("組織", "Organisation")], rows)
+        _table(None, [_t("種別", "Field"), _t("アドレス", "Address"), _t("名前", "Name"), _t("組織", "Organisation")], rows)
         if len(inc["recipients"]) > 10:
-            console.print(_t(f"…ほか {len(inc['recipients']) - 10:,} 件", f"… and {len(inc['recipients']) - 10:,} more"))
+            console.print(Text(_t(f"…ほか {len(inc['recipients']) - 10:,} 件", f"… and {len(inc['recipients']) - 10:,} more")))
     if msg["attachments"]:
-        table(_t("添付ファイル", "Attachments"), [_t("ファイル名", "File"), _t("サイズ", "Size"), _t("種類", "Type"), "SHA-256"],
-              [[a["filename"], f"{a['size_bytes']:,}", a["content_type"], a["sha256"][:16] + "…"] for a in msg["attachments"]])
+        _table(_t("添付ファイル", "Attachments"), [_t("ファイル名", "File"), _t("サイズ", "Size"), _t("種類", "Type"), "SHA-256"],
+               [[a["filename"], f"{a['size_bytes']:,}", a["content_type"], a["sha256"][:16] + "…"]
+                for a in msg["attachments"]])
     if msg["summary"]:
-        console.print(f"[bold]{_t('概要（下書き）', 'Summary (draft)')}[/bold]: {msg['summary']}", highlight=False)
+        _line(_t("概要（下書き）", "Summary (draft)"), msg["summary"])
     for w in draft["warnings"]:
-        console.print(f"[yellow]! {_t(w['message_ja'], w['message_en'])}[/yellow]", highlight=False)
+        console.print(Text("! " + _t(w["message_ja"], w["message_en"]), style="yellow"), highlight=False)
     findings = draft["findings"]
     if not findings:
-        console.print(_t("自動判定では誤りの種類を特定できませんでした。", "No mistake could be identified automatically."))
+        console.print(Text(_t("自動判定では誤りの種類を特定できませんでした。", "No mistake could be identified automatically.")))
         return
     key = "evidence_en" if i18n.get_locale() == "en" else "evidence_ja"
-    table(_t("判定（提案）", "Findings (proposals)"), [_t("種類", "Type"), _t("確度", "Confidence"), _t("根拠", "Evidence")],
-          [[_type_label(f["type"]), f"{f['confidence']:.0%}", f[key]] for f in findings])
+    _table(_t("判定（提案）", "Findings (proposals)"), [_t("種類", "Type"), _t("確度", "Confidence"), _t("根拠", "Evidence")],
+           [[_type_label(f["type"]), f"{f['confidence']:.0%}", f[key]] for f in findings])
     mistake = draft["suggested_mistake_type"]
     suggested = [
         (_t("誤りの種類", "Mistake type"), labels.label(labels.MISTAKE_TYPES, mistake) if mistake else None),
@@ -80,7 +98,7 @@ def _show(draft: dict[str, Any]) -> None:
     ]
     for label, value in suggested:
         if value:
-            console.print(f"[bold]{label}[/bold]: {value}", highlight=False)
+            _line(label, value)
 
 
 def _type_label(code: str) -> str:
@@ -175,7 +193,7 @@ def domains_list(as_user: AsUser = None, as_json: JsonOut = False):
     if as_json:
         print_json(rows)
     else:
-        table(None, ["domain", "kind", "organization"], [[r["domain"], r["kind"], r["organization"]] for r in rows])
+        _table(None, ["domain", "kind", "organization"], [[r["domain"], r["kind"], r["organization"]] for r in rows])
 
 
 def domains_add(
@@ -229,7 +247,7 @@ def book_list(
         print_json(result)
     else:
         cols = ["address", "domain", "name", "organization", "kind"]
-        table(f"{result['total']:,}", cols, [[r[c] for c in cols] for r in result["items"]])
+        _table(f"{result['total']:,}", cols, [[r[c] for c in cols] for r in result["items"]])
 
 
 def register(app: typer.Typer) -> None:

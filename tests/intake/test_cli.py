@@ -72,3 +72,20 @@ def test_intake_domains_and_address_book(cli, make_user, tmp_path):
     assert finding["intended_domain"] == "partner.co.jp" and "取引先（パートナー）" in finding["evidence_ja"]
     code, _, err = cli("intake", "domains", "remove", "partner.co.jp", "--as", make_user().email)
     assert code == 1 and "role" in err
+
+
+def test_mail_text_is_shown_literally_not_as_markup(cli, make_user, tmp_path):
+    """Bracketed words are mail text, not console markup: «[notmuch] archive» keeps its tag and a
+    subject holding «[/var/log]» (a closing tag to rich) is shown instead of failing."""
+    user = make_user(locale="en")
+    for subject, name, attachment in (
+        ("[notmuch] archive: [bold]not bold[/bold]", "[red]Sato[/red]", "[draft] report.pdf"),
+        ("disk full under [/var/log] again", "Ops [/]", "[/x].txt"),
+    ):
+        path = tmp_path / "sent.eml"
+        path.write_bytes(make_mail(subject=subject, to=[(name, "sato@partner.example")],
+                                   attachments=[(attachment, "application/pdf", b"%PDF-1.4")]))
+        code, out, err = cli("import", "mail", path, "--dry-run", "--as", user.email)
+        assert code == 0, err
+        assert subject in out
+        assert name in out and attachment in out
