@@ -43,7 +43,9 @@ def build_draft(
         "message": {
             "subject": mail.subject,
             "sender": sender,
-            "summary": draft_summary(mail.subject, mail.body_text, names, locale=locale),
+            # the body is read for the findings but never drafted into the record: a person asks for it per
+            # incident (keep_body), else the summary says only what the subject and file names say
+            "summary": draft_summary(mail.subject, "", names, locale=locale),
             "attachments": [a.public() for a in mail.attachments],
         },
         "recipients": recipients,

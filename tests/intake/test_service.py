@@ -51,7 +51,8 @@ def test_preview_creates_nothing_and_maps_the_contract(make_user):
     assert {r["address"]: r["field"] for r in inc["recipients"]} == {
         "hanako.sato@parnter.co.jp": "to", "boss@example.co.jp": "cc"}
     assert "body" not in draft and "いつもお世話に" not in str(inc)  # the body is not kept unless asked
-    assert "お見積書を送付いたします" in inc["message"]["summary"]
+    assert "お見積書を送付いたします" not in inc["message"]["summary"]  # nor drafted into the summary
+    assert inc["message"]["summary"] == "お見積書の送付（添付: 顧客名簿.csv）"
     types = [f["type"] for f in draft["findings"]]
     assert "lookalike_domain" in types and "wrong_attachment" in types
     assert draft["suggested_affected_persons"] == 1200
