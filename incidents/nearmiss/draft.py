@@ -8,6 +8,7 @@ sees it highlighted; `public(with_original=True)` also gives the original text, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +20,7 @@ from incidents.i18n import lower_first
 from incidents.nearmiss import texts
 from incidents.nearmiss.anonymize import Anonymized, Anonymizer, Kind, Replacement
 from incidents.nearmiss.anonymize.coarsen import count_range, count_text, month_of
+from incidents.nearmiss.anonymize.patterns import FILE_EXTENSION_SET
 from incidents.nearmiss.texts import pick, t
 from incidents.response.rules import FINANCIAL_DATA_ITEMS, OVER_PERSONS_THRESHOLD, SENSITIVE_DATA_ITEMS
 
@@ -111,6 +113,15 @@ def _delay(sent: datetime | None, found: datetime | None, locale: str) -> str:
     return ""
 
 
+def file_type(filename: str) -> str:
+    """The type of a file by its extension, only when it is one (what follows the last dot of
+    «顧客名簿.鈴木花子» is a name, not a type)."""
+    base = re.split(r"[\\/]", filename)[-1]
+    _stem, dot, ext = base.rpartition(".")
+    ext = ext.lower()
+    return ext if dot and ext in FILE_EXTENSION_SET else ""
+
+
 def generate(incident: Mapping, analysis: Mapping | None = None, *, locale: str = "ja",
              timezone: str = "Asia/Tokyo", extra_values=()) -> NearMissDraft:
     """Build the anonymised draft. `analysis` (optional): {"whys": [str], "factors": [code],
@@ -135,8 +146,7 @@ def generate(incident: Mapping, analysis: Mapping | None = None, *, locale: str 
         b.anon(anon.anonymize(analysis["kind_of_work"]))
     else:
         b.add(pick(texts.KIND_OF_WORK.get(mistake, texts.KIND_OF_WORK["other"]), locale))
-    exts = sorted({a["filename"].rsplit(".", 1)[-1].lower() for a in message.get("attachments") or []
-                   if "." in (a.get("filename") or "")})
+    exts = sorted({ext for a in message.get("attachments") or [] if (ext := file_type(a.get("filename") or ""))})
     if exts:
         b.add(t("attachments", locale, exts=", ".join(exts)))
     kind_of_work = b.build("kind_of_work", pick(texts.SECTION_TITLES["kind_of_work"], locale))

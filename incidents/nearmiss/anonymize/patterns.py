@@ -35,6 +35,7 @@ FILE_EXTENSIONS = (
     "accdb|mdb|vcf|ics"
 )
 _FILE_EXT_SET = frozenset(FILE_EXTENSIONS.split("|"))
+FILE_EXTENSION_SET = _FILE_EXT_SET
 
 _COMMON_TLDS = frozenset(
     "com net org edu gov mil int info biz name pro mobi asia tel travel jobs app dev io ai co cloud site online "

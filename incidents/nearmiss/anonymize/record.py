@@ -87,6 +87,41 @@ def _variants(value: str, kind: Kind) -> Iterator[KnownValue]:
             yield KnownValue(stem, kind)
 
 
+_HOME_DIRS = frozenset({"home", "homes", "users", "documents and settings", "profiles", "export", "u"})
+_NAME_KINDS = frozenset({Kind.person, Kind.organization, Kind.place, Kind.address, Kind.email, Kind.phone,
+                         Kind.domain, Kind.account, Kind.postal_code})
+
+
+def file_name_values(filename: str) -> Iterator[KnownValue]:
+    """What identifies someone in a file name, in any part of it: a name after the last dot
+    (顧客名簿.鈴木花子, report.YamadaTaro-Kitakaze), in the name itself, or in a folder of the path
+    (../../home/suzuki/salary.xlsx): each part is read like any text, and a folder under a home
+    directory is taken for its owner's name."""
+    from incidents.nearmiss.anonymize import names_en, names_ja, patterns  # the detectors import types only
+
+    parts = [p for p in re.split(r"[\\/]+", filename) if p not in ("", ".", "..")]
+    if not parts:
+        return
+    for previous, part in zip(["", *parts], parts[:-1]):
+        if previous.lower() in _HOME_DIRS or re.fullmatch(r"[A-Za-z]:", previous):
+            yield from variants(part, Kind.person)
+    base = parts[-1]
+    stem, dot, ext = base.rpartition(".")
+    if not dot or ext.lower() not in patterns.FILE_EXTENSION_SET:
+        stem = base  # 顧客名簿.鈴木花子: what follows the dot is no file type
+    for piece in [*parts[:-1], stem]:
+        text = re.sub(r"[._+]+", " ", piece)
+        found = [*names_ja.find_names(text), *names_en.find_names(text), *patterns.find_all(text)]
+        for f in found:
+            if f.kind in _NAME_KINDS:
+                value = text[f.start:f.end].strip()
+                if len(value) >= 2:
+                    yield from variants(value, f.kind)
+                    for word in re.split(r"[\s\-]+", value):
+                        if len(word) >= 3 and word != value:
+                            yield KnownValue(word, f.kind)
+
+
 def known_values(incident: Mapping | None) -> list[KnownValue]:
     """Values of an incident dict shaped like the record's JSON contract."""
     if not incident:
@@ -110,6 +145,9 @@ def known_values(incident: Mapping | None) -> list[KnownValue]:
             out += variants(value, kind)
     for extra in incident.get("identifying") or []:  # free extra values a reviewer adds
         out += variants(str(extra.get("value", "")), Kind(extra.get("kind", "person")))
+    known = {kv.value for kv in out}
+    for att in msg.get("attachments") or []:  # last: the record's own forms of a name keep their labels
+        out += [kv for kv in file_name_values(att.get("filename") or "") if kv.value not in known]
     return out
 
 
