@@ -153,6 +153,19 @@ def parse_date(value: Any, *, tz: tzinfo | None = None) -> date:
     return day
 
 
+def parse_bound(value: str, *, end: bool = False, tz: tzinfo | None = None) -> datetime:
+    """Where a period starts, or (`end`) the first moment after it: a date alone means its whole day, so
+    `discovered_at < parse_bound("2026-11-28", end=True)` includes that day, and a moment is included too."""
+    try:
+        day, clock, _zone_given = _parse(_normalise(value))
+    except ValueError:
+        day, clock = None, None
+    if day is None or clock is not None:
+        moment = parse_datetime(value, tz=tz)
+        return moment + timedelta(microseconds=1) if end else moment
+    return datetime.combine(day + timedelta(days=1) if end else day, time(0), tzinfo=tz or _zone())
+
+
 def parse_optional_datetime(value: Any) -> datetime | None:
     return None if value is None or (isinstance(value, str) and not value.strip()) else parse_datetime(value)
 

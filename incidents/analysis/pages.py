@@ -3,8 +3,6 @@ and its forms. Thin: services do the work."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
@@ -16,6 +14,7 @@ from incidents.api_deps import SessionDep
 from incidents.errors import InvalidInput
 from incidents.i18n import get_locale
 from incidents.pagekit import CsrfChecked, PageUser, incident_section, page_locale, render
+from incidents.times import parse_date
 
 router = APIRouter(include_in_schema=False)
 WHY_ROWS = 5
@@ -68,8 +67,8 @@ async def countermeasure_add(incident_id: int, request: Request, session: Sessio
     form = {k: str(v) for k, v in (await request.form()).items()}
     try:
         data = CountermeasureIn(title=form.get("title", ""), four_e=form.get("four_e", ""), owner=form.get("owner", ""),
-                                due_on=date.fromisoformat(form.get("due_on", "")),
-                                review_on=date.fromisoformat(form["review_on"]) if form.get("review_on") else None,
+                                due_on=parse_date(form.get("due_on", "")),
+                                review_on=parse_date(form["review_on"]) if form.get("review_on") else None,
                                 reviewer=form.get("reviewer") or None)
     except ValueError as exc:
         raise InvalidInput(f"countermeasure: {str(exc).splitlines()[0]}") from None

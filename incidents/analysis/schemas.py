@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from incidents.analysis.vocab import FACTOR_BY_CODE, CountermeasureStatus, FourE, FourM
+from incidents.times import Day
 
 Text2k = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 
@@ -47,8 +48,8 @@ class CountermeasureIn(Strict):
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
     four_e: FourE
     owner: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=320)]
-    due_on: date
-    review_on: date | None = None
+    due_on: Day
+    review_on: Day | None = None
     reviewer: Annotated[str, StringConstraints(strip_whitespace=True, max_length=320)] | None = None
     note: Annotated[str, StringConstraints(max_length=4000)] = ""
 
@@ -57,8 +58,8 @@ class CountermeasureUpdate(Strict):
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)] | None = None
     four_e: FourE | None = None
     owner: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=320)] | None = None
-    due_on: date | None = None
-    review_on: date | None = None
+    due_on: Day | None = None
+    review_on: Day | None = None
     reviewer: Annotated[str, StringConstraints(strip_whitespace=True, max_length=320)] | None = None
     note: Annotated[str, StringConstraints(max_length=4000)] | None = None
 

@@ -19,6 +19,7 @@ from incidents.i18n import gettext as _
 from incidents.cases.access import can_manage
 from incidents.people.access import managed_department_ids
 from incidents.pagekit import CsrfChecked, PageUser, incident_sections, render
+from incidents.times import parse_datetime
 
 router = APIRouter(include_in_schema=False)
 RECIPIENTS_PER_PAGE = 50
@@ -40,10 +41,9 @@ def _local_input(value: str) -> datetime | str:
     if not value:
         return value
     try:
-        moment = datetime.fromisoformat(value)
+        return parse_datetime(value)
     except ValueError:
-        return value
-    return moment if moment.tzinfo else moment.replace(tzinfo=get_settings().tz)
+        return value  # the schema says what is wrong with it
 
 
 def _form_to_payload(form) -> dict:

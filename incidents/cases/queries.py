@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlmodel import Session
@@ -13,6 +13,7 @@ from incidents.cases.models import Incident, IncidentStatus, MistakeType
 from incidents.config import get_settings
 from incidents.errors import InvalidInput
 from incidents.people.models import Department
+from incidents.times import parse_bound
 
 
 @dataclass
@@ -27,17 +28,7 @@ class IncidentFilter:
 
 
 def _moment(text: str, *, end: bool) -> datetime:
-    tz = get_settings().tz
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            d = date.fromisoformat(text)
-            if end:
-                d += timedelta(days=1)
-            return datetime.combine(d, time(), tz)
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"not a date or time: {text!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+    return parse_bound(text, end=end)  # a date alone is inclusive: up to the end of that day
 
 
 def _period(text: str) -> tuple[datetime, datetime]:
@@ -74,9 +65,7 @@ def apply_filter(session: Session, query, f: IncidentFilter):
     if f.period_from:
         query = query.where(Incident.discovered_at >= _moment(f.period_from, end=False))
     if f.period_to:
-        query = query.where(Incident.discovered_at < _moment(f.period_to, end=True)
-                            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", f.period_to)
-                            else Incident.discovered_at <= _moment(f.period_to, end=True))
+        query = query.where(Incident.discovered_at < _moment(f.period_to, end=True))
     if f.q:
         for word in f.q.split()[:5]:
             like = f"%{word.lower()}%"

@@ -7,7 +7,6 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -26,6 +25,7 @@ from incidents.cases.models import (
     RecipientKind,
 )
 from incidents.names import strip_honorific
+from incidents.times import When
 from incidents.types import utcnow
 from incidents.validation import check_address
 
@@ -44,7 +44,7 @@ def _not_future(value: datetime) -> datetime:
 
 Address = Annotated[str, StringConstraints(max_length=320), AfterValidator(check_address)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-PastTime = Annotated[AwareDatetime, AfterValidator(_not_future)]
+PastTime = Annotated[When, AfterValidator(_not_future)]  # any way people write time; no zone = the org's
 # Names are stored without honorifics: a letter adds its own 様 / 御中 («佐藤 様» would print «佐藤 様 様»).
 PersonName = Annotated[ShortText, AfterValidator(strip_honorific)]
 

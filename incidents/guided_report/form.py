@@ -18,9 +18,9 @@ from pydantic import ValidationError
 
 from incidents.cases.forms import recipient_lines
 from incidents.cases.schemas import AttachmentIn, IncidentCreate
-from incidents.config import get_settings
 from incidents.i18n import gettext as _
 from incidents.intake.draft import apply_suggestions
+from incidents.times import parse_datetime
 
 # Form field names, in the order of the screens (also used to map errors back to a screen).
 TEXT_FIELDS = ("title", "subject", "sender", "summary", "unintended", "intended", "sent_at", "discovered_at",
@@ -45,10 +45,9 @@ def _local(value: str) -> datetime | str | None:
     if not value:
         return None
     try:
-        moment = datetime.fromisoformat(value)
+        return parse_datetime(value)
     except ValueError:
         return value  # the schema says what is wrong with it
-    return moment if moment.tzinfo else moment.replace(tzinfo=get_settings().tz)
 
 
 def _attachments(raw: str) -> list[dict[str, Any]]:

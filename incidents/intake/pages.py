@@ -21,6 +21,7 @@ from incidents.i18n import gettext as _
 from incidents.intake import service
 from incidents.intake.parse import read_limited
 from incidents.pagekit import CsrfChecked, PageUser, render
+from incidents.times import parse_datetime
 
 router = APIRouter(include_in_schema=False)
 
@@ -89,11 +90,9 @@ async def create(request: Request, session: SessionDep, user: PageUser):
         raise InvalidInput("this review belongs to another user; upload the mail again")
     discovered = str(form.get("discovered_at") or "")
     try:
-        moment = datetime.fromisoformat(discovered)
+        moment = parse_datetime(discovered)
     except ValueError:
         raise InvalidInput("discovered_at: give the date and time it was found") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=get_settings().tz)
     overrides = {
         "title": str(form.get("title") or "").strip() or None,
         "mistake_type": str(form.get("mistake_type") or "other"),
@@ -104,8 +103,7 @@ async def create(request: Request, session: SessionDep, user: PageUser):
         "jurisdictions": ["jp", "eu"] if form.get("eu") == "on" else ["jp"],
     }
     if form.get("sent_at"):
-        sent = datetime.fromisoformat(str(form.get("sent_at")))
-        overrides["sent_at"] = sent if sent.tzinfo else sent.replace(tzinfo=get_settings().tz)
+        overrides["sent_at"] = parse_datetime(str(form.get("sent_at")))
     draft = payload["draft"]
     # the user's choices on the form are the decision: nothing else is applied on top of them
     incident = service.create_from_draft(

@@ -26,6 +26,7 @@ from incidents.response.models import ApologyChannel, Step, StepStatus
 from incidents.response.playbook import closable, step_key
 from incidents.response.rules import Opened
 from incidents.response.service import sync_playbook
+from incidents.times import parse_datetime
 from incidents.types import utcnow
 
 CLOSED_STATES = (StepStatus.done, StepStatus.waived)
@@ -288,12 +289,9 @@ def import_confirmations(session: Session, *, actor: User, incident_id: int, csv
             errors.append(f"line {line}: opened must be yes, no or unknown, not {opened!r}")
             continue
         try:
-            at = datetime.fromisoformat(row["confirmed_at"]) if row.get("confirmed_at") else now
+            at = parse_datetime(row["confirmed_at"]) if row.get("confirmed_at") else now
         except ValueError:
-            errors.append(f"line {line}: confirmed_at is not an ISO 8601 time")
-            continue
-        if at.tzinfo is None:
-            errors.append(f"line {line}: confirmed_at needs a time zone (e.g. +09:00)")
+            errors.append(f"line {line}: confirmed_at is not a date and time (e.g. 2026-11-28 15:20)")
             continue
         rows.append(dict(b_id=step.id, b_opened=opened, b_confirmed_at=at, b_note=row.get("note") or step.note,
                          b_status=StepStatus.waived if step.status == StepStatus.waived else StepStatus.done))

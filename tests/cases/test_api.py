@@ -45,7 +45,7 @@ def test_bad_input_is_refused_and_nothing_is_stored(client, make_user, auth_head
         ("negative persons", dict(json=incident_payload(affected_persons=-1)), 422),
         ("invalid address", dict(json=incident_payload(recipients=[{"address": "not-an-address"}])), 422),
         ("future", dict(json=incident_payload(discovered_at=(now + timedelta(days=1)).isoformat())), 422),
-        ("naive time", dict(json=incident_payload(sent_at="2025-06-20T10:00:00")), 422),
+        ("unreadable time", dict(json=incident_payload(sent_at="2025-06-20 25:00")), 422),
         ("unknown field", dict(json=incident_payload(colour="red")), 422),
     ]
     for name, kwargs, status in cases:
@@ -147,3 +147,11 @@ def test_health_and_docs(client):
     assert r.status_code == 200 and r.json()["status"] == "ok"
     assert client.get("/docs").status_code == 200
     assert "/api/v1/incidents" in client.get("/api/v1/openapi.json").json()["paths"]
+
+
+def test_times_as_people_write_them_are_in_the_organisations_zone(client, make_user, auth_headers, incident_payload):
+    h = auth_headers(make_user())
+    r = client.post("/api/v1/incidents", headers=h, json=incident_payload(
+        sent_at="2025-06-20T10:00:00", discovered_at="令和7年6月20日 午前10時30分"))
+    assert r.status_code == 201, r.text
+    assert r.json()["sent_at"] == "2025-06-20T10:00:00+09:00" and r.json()["discovered_at"] == "2025-06-20T10:30:00+09:00"

@@ -81,3 +81,12 @@ def test_one_human_format_per_language_in_the_organisations_zone():
     assert format_datetime(utc, "en", seconds=True, zone=True) == "28 Nov 2026 15:20:05 (JST)"
     assert format_datetime(None, "ja") == ""
     assert format_date(date(2026, 12, 31), "ja") == "2026年12月31日" and format_date(utc, "en") == "28 Nov 2026"
+
+
+def test_period_bounds():
+    from incidents.times import parse_bound
+
+    assert parse_bound("2026/11/28") == datetime(2026, 11, 28, tzinfo=JST)
+    assert parse_bound("2026年11月28日", end=True) == datetime(2026, 11, 29, tzinfo=JST)
+    assert parse_bound("2026-11-28 15:20", end=True) > T and parse_bound("2026-11-28 15:20", end=True) - T < timedelta(
+        milliseconds=1)
