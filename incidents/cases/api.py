@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from incidents.api_deps import CurrentUser, SessionDep
-from incidents.cases import service
+from incidents.cases import record, service
 from incidents.cases.recipients_csv import parse_recipients_csv
 from incidents.cases.queries import IncidentFilter
 from incidents.cases.schemas import (
@@ -60,8 +60,8 @@ def list_incidents(
 
 @router.get("/incidents/{incident_id}", response_model=IncidentPublic)
 def read_incident(incident_id: int, session: SessionDep, user: CurrentUser, recipients: bool = True):
-    incident = service.get(session, actor=user, incident_id=incident_id)
-    return service.to_public(session, incident, with_recipients=recipients)
+    rec = record.load(session, actor=user, incident_id=incident_id, recipients=record.ALL if recipients else 0)
+    return service.public(rec)
 
 
 @router.patch("/incidents/{incident_id}", response_model=IncidentPublic)

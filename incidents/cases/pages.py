@@ -13,6 +13,7 @@ from incidents.audit import service as audit
 from incidents.cases import labels, service
 from incidents.cases.forms import recipient_lines
 from incidents.cases.queries import IncidentFilter
+from incidents.cases.record import record_of
 from incidents.cases.schemas import IncidentCreate
 from incidents.config import get_settings
 from incidents.i18n import gettext as _
@@ -91,7 +92,7 @@ async def report_submit(request: Request, session: SessionDep, user: PageUser):
 @router.get("/incidents/{incident_id}")
 def incident_page(request: Request, session: SessionDep, user: PageUser, incident_id: int, rpage: int = 1):
     incident = service.get(session, actor=user, incident_id=incident_id)
-    public = service.to_public(session, incident, with_recipients=False)
+    public = service.public(record_of(session, incident))
     recipients = service.list_recipients(session, actor=user, incident_id=incident_id, page=rpage,
                                          per_page=RECIPIENTS_PER_PAGE)
     events = audit.timeline(session, incident_id=incident_id)

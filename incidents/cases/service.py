@@ -7,13 +7,14 @@ import math
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlmodel import Session
 
 from incidents import events
 from incidents.audit.service import record
 from incidents.cases.models import Attachment, Incident, IncidentStatus, Recipient
 from incidents.cases.queries import IncidentFilter, apply_filter
+from incidents.cases.record import ALL, IncidentRecord, RecipientRecord, as_given, facts, record_of
 from incidents.cases.schemas import (
     AttachmentOut,
     IncidentCreate,
@@ -43,10 +44,6 @@ def _offset_min(value: datetime) -> int:
     return int(off.total_seconds() // 60)
 
 
-def _as_given(value: datetime, offset_min: int) -> datetime:
-    return value.astimezone(timezone(timedelta(minutes=offset_min)))
-
-
 def _set_time(incident: Incident, name: str, value: datetime) -> None:
     setattr(incident, name, value.astimezone(timezone.utc))
     setattr(incident, f"{name}_offset_min", _offset_min(value))
@@ -59,75 +56,56 @@ def get(session: Session, *, actor: User, incident_id: int) -> Incident:
     return visible_incident(session, actor, incident_id)
 
 
-def attachments_of(session: Session, incident_id: int) -> list[Attachment]:
-    return list(session.execute(
-        select(Attachment).where(Attachment.incident_id == incident_id).order_by(Attachment.position)
-    ).scalars())
-
-
 def recipients_of(session: Session, incident_id: int) -> list[Recipient]:
     return list(session.execute(
         select(Recipient).where(Recipient.incident_id == incident_id).order_by(Recipient.position, Recipient.id)
     ).scalars())
 
 
-def _recipient_out(r: Recipient) -> RecipientOut:
+def _recipient_out(r: Recipient | RecipientRecord) -> RecipientOut:
     return RecipientOut(id=r.id, address=r.address, name=r.name, organization=r.organization,
                         field=r.field, kind=r.kind)
 
 
-def _names(session: Session, incident: Incident) -> tuple[User, str]:
-    reporter = session.get(User, incident.reporter_id)
-    dept = session.get(Department, incident.department_id)
-    return reporter, dept.name if dept else ""
-
-
-def reported_at_local(incident: Incident) -> datetime:
-    return incident.reported_at.astimezone(get_settings().tz)
-
-
 def to_summary(incident: Incident, reporter_email: str, department: str) -> IncidentSummary:
+    tz = get_settings().tz
     return IncidentSummary(
         id=incident.id, title=incident.title, mistake_type=incident.mistake_type,
         discovery_method=incident.discovery_method,
-        sent_at=_as_given(incident.sent_at, incident.sent_at_offset_min),
-        discovered_at=_as_given(incident.discovered_at, incident.discovered_at_offset_min),
-        reported_at=reported_at_local(incident), affected_persons=incident.affected_persons,
+        sent_at=as_given(incident.sent_at, incident.sent_at_offset_min),
+        discovered_at=as_given(incident.discovered_at, incident.discovered_at_offset_min),
+        reported_at=incident.reported_at.astimezone(tz), affected_persons=incident.affected_persons,
         status=incident.status, reporter=reporter_email, department=department,
         recipients_count=incident.recipients_count,
     )
 
 
-def to_public(session: Session, incident: Incident, *, with_recipients: bool = True) -> IncidentPublic:
-    reporter, dept = _names(session, incident)
-    summary = to_summary(incident, reporter.email, dept)
-    message = MessageOut(
-        subject=incident.subject, sender=incident.sender or None, summary=incident.summary,
-        attachments=[AttachmentOut(filename=a.filename, size_bytes=a.size_bytes, sha256=a.sha256,
-                                   content_type=a.content_type) for a in attachments_of(session, incident.id)],
-    )
-    recipients = [_recipient_out(r) for r in recipients_of(session, incident.id)] if with_recipients else []
+def public(rec: IncidentRecord) -> IncidentPublic:
+    """The JSON contract of one incident (with the recipients the record holds)."""
+    m = rec.message
     return IncidentPublic(
-        **summary.model_dump(), message=message, recipients=recipients, data_items=list(incident.data_items),
-        protection=incident.protection, key_exposed=incident.key_exposed,
-        improper_purpose=incident.improper_purpose, jurisdictions=list(incident.jurisdictions),
-        reporter_name=reporter.display_name, updated_at=incident.updated_at, closed_at=incident.closed_at,
+        id=rec.id, title=rec.title, mistake_type=rec.mistake_type, discovery_method=rec.discovery_method,
+        sent_at=rec.sent_at, discovered_at=rec.discovered_at, reported_at=rec.reported_at_local,
+        affected_persons=rec.affected_persons, status=rec.status, reporter=rec.reporter.email,
+        department=rec.department.name, recipients_count=rec.counts.total,
+        message=MessageOut(subject=m.subject, sender=m.sender, summary=m.summary,
+                           attachments=[AttachmentOut(filename=a.filename, size_bytes=a.size_bytes, sha256=a.sha256,
+                                                      content_type=a.content_type) for a in m.attachments]),
+        recipients=[_recipient_out(r) for r in rec.recipients], data_items=list(rec.data_items),
+        protection=rec.protection, key_exposed=rec.key_exposed, improper_purpose=rec.improper_purpose,
+        jurisdictions=list(rec.jurisdictions), reporter_name=rec.reporter.display_name, updated_at=rec.updated_at,
+        closed_at=rec.closed_at,
     )
+
+
+def to_public(session: Session, incident: Incident, *, with_recipients: bool = True) -> IncidentPublic:
+    """The JSON contract of an incident the caller already holds (access checked)."""
+    return public(record_of(session, incident, recipients=ALL if with_recipients else 0))
 
 
 def facts_of(session: Session, incident: Incident) -> dict[str, Any]:
-    """The facts as plain data (for audit before/after and for other domains)."""
-    out = {f: getattr(incident, f) for f in FACT_FIELDS}
-    out["sent_at"] = _as_given(incident.sent_at, incident.sent_at_offset_min).isoformat()
-    out["discovered_at"] = _as_given(incident.discovered_at, incident.discovered_at_offset_min).isoformat()
-    out["data_items"] = list(incident.data_items)
-    out["jurisdictions"] = list(incident.jurisdictions)
-    out["message"] = {
-        "subject": incident.subject, "sender": incident.sender or None, "summary": incident.summary,
-        "attachments": [{"filename": a.filename, "size_bytes": a.size_bytes, "sha256": a.sha256,
-                         "content_type": a.content_type} for a in attachments_of(session, incident.id)],
-    }
-    return out
+    """The facts as plain data (for audit before/after)."""
+    return facts(record_of(session, incident))
 
 
 # ---- writing -----------------------------------------------------------------------------------
@@ -178,8 +156,8 @@ def update(session: Session, *, actor: User, incident_id: int, data: IncidentUpd
     if not given:
         raise InvalidInput("nothing to change")
     before_all = facts_of(session, incident)
-    sent = data.sent_at or _as_given(incident.sent_at, incident.sent_at_offset_min)
-    discovered = data.discovered_at or _as_given(incident.discovered_at, incident.discovered_at_offset_min)
+    sent = data.sent_at or as_given(incident.sent_at, incident.sent_at_offset_min)
+    discovered = data.discovered_at or as_given(incident.discovered_at, incident.discovered_at_offset_min)
     if discovered < sent:
         raise InvalidInput("discovered_at must not be before sent_at")
     for name, value in given.items():
@@ -191,8 +169,7 @@ def update(session: Session, *, actor: User, incident_id: int, data: IncidentUpd
             msg = data.message
             incident.subject, incident.sender, incident.summary = msg.subject, msg.sender or "", msg.summary
             if "attachments" in msg.model_fields_set:
-                for a in attachments_of(session, incident.id):
-                    session.delete(a)
+                session.execute(delete(Attachment).where(Attachment.incident_id == incident.id))
                 session.flush()
                 _write_attachments(session, incident.id, msg.attachments)
         else:

@@ -18,8 +18,9 @@ from sqlmodel import Session
 from incidents import events
 from incidents.analysis.service import analysis_dict
 from incidents.audit.service import record
-from incidents.cases.models import Incident, Recipient
-from incidents.cases.service import facts_of
+from incidents.cases import service as cases
+from incidents.cases.models import Incident
+from incidents.cases.record import record_of
 from incidents.config import get_settings
 from incidents.errors import Forbidden, InvalidInput, NotFound
 from incidents.nearmiss.anonymize.record import RecordMatcher, known_values
@@ -27,7 +28,7 @@ from incidents.nearmiss.draft import NearMissDraft, generate
 from incidents.nearmiss.models import CaseStatus, NearMissCase
 from incidents.nearmiss.schemas import CasePublic, DraftOut, DraftStatus, PublishIn, SectionOut
 from incidents.cases.access import can_manage, visible_incident
-from incidents.people.models import Department, User
+from incidents.people.models import User
 from incidents.types import utcnow
 
 MAX_RECIPIENTS_FOR_VALUES = 2000  # record values looked for in the text: the first recipients of a mass mail
@@ -55,21 +56,8 @@ def bigrams(normalized: str) -> str:
 
 
 def incident_dict(session: Session, incident: Incident) -> dict:
-    """The record as plain data, shaped like its JSON contract, for the draft generator."""
-    data = facts_of(session, incident)
-    data["id"] = incident.id
-    data["reported_at"] = incident.reported_at.isoformat()
-    data["recipients_count"] = incident.recipients_count
-    rows = session.execute(select(Recipient).where(Recipient.incident_id == incident.id)
-                           .order_by(Recipient.position).limit(MAX_RECIPIENTS_FOR_VALUES)).scalars()
-    data["recipients"] = [{"address": r.address, "name": r.name, "organization": r.organization,
-                           "field": r.field, "kind": r.kind} for r in rows]
-    reporter = session.get(User, incident.reporter_id)
-    dept = session.get(Department, incident.department_id)
-    data["reporter"] = reporter.email if reporter else None
-    data["reporter_name"] = reporter.display_name if reporter else None
-    data["department"] = dept.name if dept else None
-    return data
+    """The record's JSON contract (with its first recipients), for the draft generator and the matcher."""
+    return cases.public(record_of(session, incident, recipients=MAX_RECIPIENTS_FOR_VALUES)).model_dump()
 
 
 def build_draft(session: Session, incident: Incident, locale: str = "ja") -> NearMissDraft:

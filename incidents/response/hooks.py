@@ -11,7 +11,8 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 from incidents import events
-from incidents.cases.models import Incident, Recipient
+from incidents.cases.models import Incident
+from incidents.cases.record import ALL, IncidentRecord, record_of
 from incidents.config import get_settings
 from incidents.errors import InvalidTransition
 from incidents.notify.service import enqueue, insert_ignore, register_relevance
@@ -48,41 +49,41 @@ def link_for(incident_id: int) -> str:
     return f"{get_settings().base_url.rstrip('/')}/incidents/{incident_id}"
 
 
-def notify_first_report(session: Session, *, incident: Incident) -> int:
+FIRST_REPORT_LISTED = 20  # recipients named per kind in the first report; the rest are counted
+
+
+def notify_first_report(session: Session, *, incident: IncidentRecord) -> int:
     """The first report (第一報): the reporter's manager hears of it at once, with the known facts."""
     settings = get_settings()
-    reporter = session.get(User, incident.reporter_id)
-    recipients = session.execute(
-        select(Recipient.address, Recipient.kind).where(Recipient.incident_id == incident.id)
-        .order_by(Recipient.position).limit(21)
-    ).all()
+    rec = incident
 
-    def listed(kind: str) -> tuple[str, ...]:
-        out = tuple(a for a, k in recipients if k == kind)
-        return out[:20] + (("…",) if len(out) > 20 else ())
+    def listed(rows: tuple, total: int) -> tuple[str, ...]:
+        names = tuple(r.address for r in rows[:FIRST_REPORT_LISTED])
+        return names + (("…",) if total > len(names) else ())
 
     report = FirstReport(
-        incident_id=incident.id, title=incident.title,
-        reporter=reporter.display_name if reporter else "?", mistake_type=incident.mistake_type,
-        subject=incident.subject, summary=incident.summary, sent_at=incident.sent_at,
-        discovered_at=incident.discovered_at, discovery_method=incident.discovery_method,
-        unintended=listed("unintended"), intended=listed("intended"), data_items=tuple(incident.data_items),
-        affected_persons=incident.affected_persons or 0, link=link_for(incident.id),
+        incident_id=rec.id, title=rec.title, reporter=rec.reporter.display_name or "?",
+        mistake_type=rec.mistake_type, subject=rec.message.subject, summary=rec.message.summary,
+        sent_at=rec.sent_at, discovered_at=rec.discovered_at, discovery_method=rec.discovery_method,
+        unintended=listed(rec.unintended, rec.counts.unintended), intended=listed(rec.intended, rec.counts.intended),
+        data_items=rec.data_items, affected_persons=rec.affected_persons, link=link_for(rec.id),
     )
+    row = session.get(Incident, rec.id)
     return enqueue(
         session,
-        users=managers_of(session, incident),
+        users=managers_of(session, row),
         notice_for=lambda u: first_report_notice(report, locale=u.locale, recipient_name=u.display_name, tz=settings.tz),
         webhook_notice=first_report_notice(report, locale=settings.default_locale, recipient_name="各位" if settings.default_locale == "ja" else "all", tz=settings.tz),
-        key=f"first-report:{incident.id}",
-        incident_id=incident.id,
+        key=f"first-report:{rec.id}",
+        incident_id=rec.id,
         settings=settings,
     )
 
 
 def on_created(*, session: Session, incident: Incident, actor: Any, **_: Any) -> None:
-    sync_playbook(session, incident=incident, actor=actor)
-    notify_first_report(session, incident=incident)
+    rec = record_of(session, incident, recipients=ALL)  # read once for the playbook and the first report
+    sync_playbook(session, incident=rec, actor=actor)
+    notify_first_report(session, incident=rec)
     # Filed after the first hour: the first report itself tells the manager, so its "overdue"
     # escalation is recorded as given (the officers still hear if nobody acknowledges it).
     step = session.execute(

@@ -154,6 +154,11 @@ class FirstReport:
     link: str
 
 
+def _word(code: str, loc: str) -> str:
+    """A code of the record in words (the record's labels know both languages)."""
+    return code.text(loc) if hasattr(code, "text") else str(code)
+
+
 def first_report_notice(report: FirstReport, *, locale: str, recipient_name: str, tz: ZoneInfo) -> Notice:
     loc = "ja" if locale == "ja" else "en"
     none = "（なし）" if loc == "ja" else "(none)"
@@ -162,13 +167,14 @@ def first_report_notice(report: FirstReport, *, locale: str, recipient_name: str
     found = format_time(report.discovered_at, tz, loc)
     wrong = ", ".join(report.unintended) or none
     right = ", ".join(report.intended) or none
-    items = ", ".join(report.data_items) or none
+    items = ("、" if loc == "ja" else ", ").join(_word(i, loc) for i in report.data_items) or none
+    mistake, discovery = _word(report.mistake_type, loc), _word(report.discovery_method, loc)
     if loc == "ja":
         title = f"【第一報】メール誤送信の報告 #{report.incident_id} {report.title}"
         rows = [
-            ("報告者", report.reporter), ("誤送信の種類", report.mistake_type),
+            ("報告者", report.reporter), ("誤送信の種類", mistake),
             ("件名", report.subject or none), ("概要", report.summary or none),
-            ("送信日時", sent), ("発覚日時", f"{found}（{report.discovery_method}）"),
+            ("送信日時", sent), ("発覚日時", f"{found}（{discovery}）"),
             ("誤送信先", wrong), ("本来の宛先", right),
             ("含まれる情報", items), ("影響人数", f"{report.affected_persons:,}人"),
         ]
@@ -181,9 +187,9 @@ def first_report_notice(report: FirstReport, *, locale: str, recipient_name: str
     else:
         title = f"[First report] Misdelivered email #{report.incident_id} {report.title}"
         rows = [
-            ("Reporter", report.reporter), ("Mistake", report.mistake_type),
+            ("Reporter", report.reporter), ("Mistake", mistake),
             ("Subject", report.subject or none), ("Summary", report.summary or none),
-            ("Sent", sent), ("Discovered", f"{found} ({report.discovery_method})"),
+            ("Sent", sent), ("Discovered", f"{found} ({discovery})"),
             ("Wrong recipients", wrong), ("Intended recipients", right),
             ("Data", items), ("People affected", f"{report.affected_persons:,}"),
         ]

@@ -15,7 +15,8 @@ from sqlmodel import Session
 
 from incidents import events
 from incidents.audit.service import record
-from incidents.cases.models import Incident, IncidentStatus, Recipient
+from incidents.cases.models import Incident, IncidentStatus
+from incidents.cases.record import ALL, IncidentRecord, record_of
 from incidents.db import bulk_insert
 from incidents.cases.access import incident_scope, visible_incident
 from incidents.organisation import org_profile
@@ -59,32 +60,36 @@ def durations() -> ResponseDurations:
     return ResponseDurations.from_settings()
 
 
-def facts_for(session: Session, incident: Incident) -> IncidentFacts:
-    """The incident's facts plus the deletion confirmations recorded on its steps."""
+def facts_for(session: Session, incident: Incident | IncidentRecord) -> IncidentFacts:
+    """The incident's facts (read from its record, every recipient) plus the deletion confirmations
+    recorded on its steps."""
+    rec = incident if isinstance(incident, IncidentRecord) else None
+    if rec is None or not rec.recipients_complete:
+        row = incident if isinstance(incident, Incident) else session.get(Incident, incident.id)
+        rec = record_of(session, row, recipients=ALL)
     confirmations = {
         addr: (confirmed is not None, opened)
         for addr, confirmed, opened in session.execute(
             select(Step.recipient_address, Step.confirmed_at, Step.opened).where(
-                Step.incident_id == incident.id, Step.kind == "deletion", Step.status != StepStatus.not_applicable
+                Step.incident_id == rec.id, Step.kind == "deletion", Step.status != StepStatus.not_applicable
             )
         )
     }
     recipients = []
-    for r in session.execute(  # columns, not ORM objects: thousands of rows on a mass mail
-        select(Recipient.address, Recipient.kind, Recipient.name, Recipient.organization, Recipient.field)
-        .where(Recipient.incident_id == incident.id).order_by(Recipient.position)
-    ):
+    for r in rec.recipients:
         confirmed, opened = confirmations.get(r.address.strip().lower(), (False, None)) if r.kind == "unintended" else (False, None)
         recipients.append(RecipientFacts.of(r, deletion_confirmed=confirmed, opened=opened))
-    return IncidentFacts.of(incident, recipients, public_body=org_profile().is_public_body)
+    return IncidentFacts.of(rec, recipients, public_body=org_profile().is_public_body)
 
 
-def assessment_of(session: Session, incident: Incident) -> Assessment:
+def assessment_of(session: Session, incident: Incident | IncidentRecord) -> Assessment:
     return assess(facts_for(session, incident), durations())
 
 
-def sync_playbook(session: Session, *, incident: Incident, actor: Any, now: datetime | None = None) -> Reconciliation:
-    """(Re)generate the playbook from the facts; done and waived steps are kept as history."""
+def sync_playbook(session: Session, *, incident: Incident | IncidentRecord, actor: Any,
+                  now: datetime | None = None) -> Reconciliation:
+    """(Re)generate the playbook from the facts (a row, or its record with every recipient); done and waived
+    steps are kept as history."""
     now = now or utcnow()
     d = durations()
     existing = {
