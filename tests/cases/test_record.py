@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event
 
-from incidents import i18n
 from incidents.cases import labels, record, service
 from incidents.cases.access import can_manage
 from incidents.db import get_engine, session_scope
@@ -34,13 +33,12 @@ def test_labels_are_the_codes_and_know_both_languages(make_user, make_incident):
         rec = record.load(s, actor=user, incident_id=incident.id)
     assert rec.mistake_type == "bcc_exposure" and rec.mistake_type.code == "bcc_exposure"
     # the words are the label table's, through the catalogues: Japanese and English, never the code
-    ja = i18n.translations("ja")
     labelled = [(rec.mistake_type, labels.MISTAKE_TYPES), (rec.discovery_method, labels.DISCOVERY_METHODS),
                 (rec.protection, labels.PROTECTION), (rec.status, labels.STATUS)]
     labelled += [(d, labels.DATA_ITEMS) for d in rec.data_items]
     labelled += [(j, labels.JURISDICTIONS) for j in rec.jurisdictions]
     for value, table in labelled:
-        assert value.en == table[value.code] and value.ja == ja.gettext(table[value.code])
+        assert (value.ja, value.en) == (table.label(value.code, "ja"), table.label(value.code, "en"))
         assert value.ja != value.en and _has_japanese(value.ja), value
         assert value.text("en") == value.en and value.text("ja") == value.ja
     assert rec.mistake_type.en == "Addresses exposed in To/Cc instead of Bcc"
@@ -138,8 +136,8 @@ def test_a_mass_mail_is_counted_without_loading_its_recipients(make_user, make_i
 
         first = record.load(s, actor=user, incident_id=incident.id, recipients=10)
         assert [r.address for r in first.recipients] == [f"p{i:05d}@bcc.unintended.example" for i in range(10)]
-        assert first.recipients[0].field == "bcc" and first.recipients[0].field.ja == "Bcc"
-        assert first.recipients[0].kind.ja == "誤送信先" and not first.recipients_complete
+        assert first.recipients[0].field == "bcc" and first.recipients[0].field.ja == labels.FIELDS.label("bcc", "ja")
+        assert first.recipients[0].kind.ja == labels.KINDS.label("unintended", "ja") and not first.recipients_complete
         assert first.counts == rec.counts
 
         every = record.load(s, actor=user, incident_id=incident.id, recipients=record.ALL)
