@@ -46,14 +46,18 @@ def csrf_token(request: Request) -> str:
 
 
 def _session_user(request: Request, session: Session) -> User | None:
-    user_id = request.session.get("uid")
-    if not user_id:
+    """The person whose live session the cookie names (the cookie carries only a random identifier)."""
+    from incidents.people import sessions
+
+    raw = request.session.get("sid")
+    if not raw:
         return None
-    user = session.get(User, user_id)
-    if user is None or not user.active or request.session.get("pwv") != (user.password_hash or "")[-16:]:
-        request.session.clear()
-        return None
-    return user
+    resolved = sessions.resolve(session, raw, in_write_transaction=request.method not in ("GET", "HEAD", "OPTIONS"))
+    if resolved.user is None:
+        return None  # (a session waiting for its second factor keeps its identifier)
+    if resolved.new_raw:
+        request.session["sid"] = resolved.new_raw
+    return resolved.user
 
 
 def optional_user(request: Request, session: SessionDep) -> User | None:

@@ -21,7 +21,36 @@ class Settings(BaseSettings):
     default_locale: str = "ja"
     secret_key: str = ""
     cookie_secure: bool = False  # set true behind HTTPS
-    session_max_age_s: int = 12 * 3600
+    session_max_age_s: int = 12 * 3600  # absolute: a session ends this long after sign-in, however busy
+    session_idle_s: int = 2 * 3600  # idle: a session unused this long ends
+
+    # Sign-in: throttling (a limiter's "N per period"), password policy, second factor
+    login_failures_per_account: str = "10 per 15 minutes"
+    login_failures_per_address: str = "50 per 15 minutes"
+    ratelimit_storage_uri: str = "memory://"  # e.g. redis://host:6379 when several processes serve the app
+    password_min_length: int = 8
+    password_check_breached: bool = True  # refuse the 100,000 passwords most seen in breaches
+    password_login_enabled: bool = True  # an administrator may leave single sign-on as the only door
+    mfa_required_roles: str = ""  # e.g. "officer,admin": these must use a second factor with a password
+
+    # Single sign-on (OpenID Connect, authorization code + PKCE). Empty issuer = no single sign-on.
+    oidc_issuer: str = ""  # e.g. https://login.microsoftonline.com/<tenant>/v2.0 (discovery is read from it)
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_scopes: str = "openid email profile"
+    oidc_email_claim: str = "email"
+    oidc_name_claim: str = "name"
+    oidc_groups_claim: str = ""  # e.g. "groups"; empty = roles are not taken from the provider
+    oidc_department_claim: str = ""  # e.g. "department"
+    oidc_manager_claim: str = ""  # a claim holding the manager's e-mail address
+    oidc_unknown_users: str = "refuse"  # refuse | create (as employee, or the roles their groups map to)
+    oidc_default_department: str = "未所属"  # for people created at first sign-in without a department claim
+    oidc_timeout_s: float = 10.0
+    # Group -> role mapping for single sign-on and SCIM, e.g. "incident-officers=officer,managers=manager"
+    group_roles: str = ""
+
+    # SCIM 2.0 (/scim/v2): the bearer token the identity provider sends. Empty = SCIM is off.
+    scim_token: str = ""
 
     # Limits on what one request may carry
     max_request_bytes: int = 16 * 1024 * 1024

@@ -82,6 +82,9 @@ def _empty_all_tables() -> None:
 def clean_database(migrated_database):
     yield
     _empty_all_tables()
+    from incidents.people import throttle
+
+    throttle.reset_all()  # sign-in failure counters live beside the database: forget them with it
 
 
 @pytest.fixture

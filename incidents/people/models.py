@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Column, String
+from sqlalchemy import Column, ForeignKey, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from incidents.types import UTCDateTime, utcnow
@@ -23,6 +24,7 @@ class Department(SQLModel, table=True):
     __tablename__ = "departments"
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(String(200), unique=True, nullable=False))
+    parent_id: int | None = Field(default=None, sa_column=Column(Integer, ForeignKey("departments.id"), nullable=True))
 
 
 class User(SQLModel, table=True):
@@ -38,6 +40,22 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=255)
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    deactivated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The random handle of the person's calendar-feed URL (renewed when their credentials change).
+    feed_key: str | None = Field(default_factory=lambda: secrets.token_urlsafe(24), max_length=64, index=True)
+    # Second factor (TOTP, RFC 6238): the shared secret once enrolment is confirmed, and the last time step
+    # used (a code is accepted once).
+    totp_secret: str | None = Field(default=None, max_length=64)
+    totp_last_step: int | None = Field(default=None)
+    mfa_enabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Identifiers given by the identity provider: the OpenID Connect subject, SCIM's externalId.
+    sso_subject: str | None = Field(default=None, sa_column=Column(String(255), unique=True, nullable=True))
+    external_id: str | None = Field(default=None, max_length=255)
+
+    @property
+    def mfa_enabled(self) -> bool:
+        return self.mfa_enabled_at is not None
 
     @property
     def role_set(self) -> set[str]:
@@ -77,6 +95,53 @@ class ApiToken(SQLModel, table=True):
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+class UserSession(SQLModel, table=True):
+    """A signed-in browser. The cookie carries only a random identifier; this row holds the rest."""
+
+    __tablename__ = "user_sessions"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    token_hash: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    # active | mfa (password accepted, second factor awaited) | enrol (must enrol a second factor first)
+    stage: str = Field(default="active", max_length=16)
+    method: str = Field(default="password", max_length=16)  # password | sso
+    roles: str = Field(default="", max_length=100)  # the roles it was opened with (a change rotates it)
+    ip: str = Field(default="", max_length=64)
+    user_agent: str = Field(default="", max_length=300)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_reason: str | None = Field(default=None, max_length=40)
+    # For the provider's end-session endpoint (RP-initiated logout): the ID token given at sign-in.
+    id_token: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class RecoveryCode(SQLModel, table=True):
+    __tablename__ = "recovery_codes"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    code_hash: str = Field(max_length=64)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Group(SQLModel, table=True):
+    """A group pushed by the identity provider (SCIM); its members' roles follow the configured mapping."""
+
+    __tablename__ = "user_groups"
+    id: int | None = Field(default=None, primary_key=True)
+    display_name: str = Field(sa_column=Column(String(200), unique=True, nullable=False))
+    external_id: str | None = Field(default=None, max_length=255)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class GroupMember(SQLModel, table=True):
+    __tablename__ = "user_group_members"
+    group_id: int = Field(foreign_key="user_groups.id", primary_key=True)
+    user_id: int = Field(foreign_key="users.id", primary_key=True, index=True)
+
+
 # ---- edge models -------------------------------------------------------------------------------
 
 
@@ -101,3 +166,16 @@ class TokenPublic(BaseModel):
     created_at: datetime
     revoked_at: datetime | None
     last_used_at: datetime | None
+
+
+class SessionPublic(BaseModel):
+    id: int
+    user: str
+    display_name: str
+    method: str
+    stage: str
+    ip: str
+    user_agent: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime

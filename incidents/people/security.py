@@ -28,8 +28,19 @@ def hash_password(password: str) -> str:
     return hasher().hash(password)
 
 
+@lru_cache
+def _dummy_hash(time_cost: int, memory_kib: int) -> str:
+    return _hasher(time_cost, memory_kib).hash(secrets.token_urlsafe(16))
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
+    """Check a password; an account without one costs the same time (no hint that it does not exist)."""
     if not password_hash:
+        s = get_settings()
+        try:
+            hasher().verify(_dummy_hash(s.argon2_time_cost, s.argon2_memory_kib), password)
+        except (VerificationError, InvalidHashError):
+            pass
         return False
     try:
         return hasher().verify(password_hash, password)
@@ -44,3 +55,8 @@ def new_token() -> str:
 def token_digest(token: str) -> str:
     """Tokens carry 256 bits of randomness: a plain SHA-256 is the right digest (lookup by equality)."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_feed_key() -> str:
+    """The random handle of a calendar-feed URL (see incidents.response.ics)."""
+    return secrets.token_urlsafe(24)

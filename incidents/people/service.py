@@ -9,8 +9,11 @@ from incidents.audit.service import record
 from incidents.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from incidents.i18n import gettext as _
 from incidents.people.access import require_admin
-from incidents.people.models import ApiToken, Department, Role, TokenPublic, User, UserPublic
-from incidents.people.security import hash_password, new_token, token_digest, verify_password
+from incidents.people import sessions
+from incidents.people.models import (ApiToken, Department, Role, SessionPublic, TokenPublic, User, UserPublic,
+                                     UserSession)
+from incidents.people.passwords import check_password
+from incidents.people.security import hash_password, new_feed_key, new_token, token_digest, verify_password
 from incidents.types import utcnow
 from incidents.validation import check_address
 
@@ -102,11 +105,13 @@ def add_user(
     if session.execute(select(User.id).where(func.lower(User.email) == email.lower())).first():
         raise Conflict(f"user {email} already exists")
     manager = user_by_email(session, manager_email) if manager_email else None
+    if password:
+        check_password(password, email=email, display_name=display_name)
     dept = department(session, department_name)
     user = User(
         email=email, display_name=display_name.strip(), department_id=dept.id,
         manager_id=manager.id if manager else None, roles=role_text, locale=locale,
-        password_hash=hash_password(password) if password else None,
+        password_hash=hash_password(password) if password else None, feed_key=new_feed_key(), updated_at=utcnow(),
     )
     session.add(user)
     session.flush()
@@ -116,15 +121,66 @@ def add_user(
     return user
 
 
-def set_password(session: Session, *, actor: User | None, email: str, password: str) -> None:
+def set_password(session: Session, *, actor: User | None, email: str, password: str,
+                 keep_session_id: int | None = None) -> None:
+    """Set a password; every session of the person ends (but the one they changed it from) and their calendar
+    feed gets a new address."""
     user = user_by_email(session, email)
     if actor is not None and actor.id != user.id:
         require_may_manage(actor, user)
-    if len(password) < 8:
-        raise InvalidInput("a password needs at least 8 characters")
+    check_password(password, email=user.email, display_name=user.display_name)
     user.password_hash = hash_password(password)
+    user.feed_key = new_feed_key()
+    user.updated_at = utcnow()
     session.add(user)
-    record(session, actor=_audit_actor(actor), action="user.password_set", entity="user", entity_id=user.id)
+    ended = sessions.revoke_all(session, user_id=user.id, reason="password_changed", keep_id=keep_session_id)
+    record(session, actor=_audit_actor(actor), action="user.password_set", entity="user", entity_id=user.id,
+           after={"sessions_ended": ended})
+
+
+def change_own_password(session: Session, *, actor: User, current: str, new: str, session_id: int | None) -> None:
+    if not verify_password(actor.password_hash, current):
+        raise InvalidInput(_("the current password is not right"))
+    set_password(session, actor=actor, email=actor.email, password=new, keep_session_id=session_id)
+
+
+def set_roles(session: Session, *, actor: User | None, user: User, roles: str | list[str]) -> bool:
+    """Change a person's roles (the next request of their sessions gets a new identifier). True if changed."""
+    require_may_manage(actor, user)
+    role_text = parse_roles(roles)
+    if role_text == user.roles:
+        return False
+    added = set(role_text.split(",")) - user.role_set
+    require_may_grant(actor, ",".join(added))
+    before = user.roles
+    user.roles = role_text
+    user.updated_at = utcnow()
+    session.add(user)
+    session.flush()
+    record(session, actor=_audit_actor(actor), action="user.roles_changed", entity="user", entity_id=user.id,
+           before={"roles": before}, after={"roles": role_text})
+    return True
+
+
+def set_active(session: Session, *, actor: User | None, user: User, active: bool, reason: str = "") -> bool:
+    """Deactivate (or reactivate) a person. A deactivated person keeps their history; every session and API token
+    of theirs stops at once; the steps they were to take go to their manager (see incidents.response.sweep)."""
+    require_may_manage(actor, user)
+    if actor is not None and actor.id == user.id and not active:
+        raise InvalidInput(_("you cannot deactivate your own account"))
+    if user.active == active:
+        return False
+    user.active = active
+    user.deactivated_at = None if active else utcnow()
+    user.updated_at = utcnow()
+    user.feed_key = new_feed_key()
+    session.add(user)
+    ended = 0 if active else sessions.revoke_all(session, user_id=user.id, reason="deactivated")
+    session.flush()
+    record(session, actor=_audit_actor(actor), action="user.activated" if active else "user.deactivated",
+           entity="user", entity_id=user.id, after={"reason": reason, "sessions_ended": ended} if reason or ended
+           else None)
+    return True
 
 
 def set_locale(session: Session, *, actor: User, locale: str) -> None:
@@ -153,17 +209,6 @@ def list_users(session: Session, *, actor: User | None) -> list[UserPublic]:
     return [to_public(session, u) for u in users]
 
 
-def authenticate(session: Session, *, email: str, password: str) -> User:
-    try:
-        user = user_by_email(session, email)
-    except NotFound:
-        verify_password(None, password)
-        raise Unauthorized("wrong email or password") from None
-    if not user.active or not verify_password(user.password_hash, password):
-        raise Unauthorized("wrong email or password")
-    return user
-
-
 # ---- API tokens --------------------------------------------------------------------------------
 
 
@@ -183,9 +228,14 @@ def create_token(session: Session, *, actor: User | None, email: str, name: str)
     return token, row
 
 
+def _oversees_access(actor: User | None) -> bool:
+    """The operator, administrators and officers see and end anyone's sessions and tokens."""
+    return actor is None or actor.is_admin or actor.is_officer
+
+
 def revoke_token(session: Session, *, actor: User | None, token_id: int) -> ApiToken:
-    row = session.get(ApiToken, token_id)
-    if row is None or (actor is not None and row.user_id != actor.id and not actor.is_admin):
+    row = session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
+    if row is None or (row.user_id != getattr(actor, "id", None) and not _oversees_access(actor)):
         raise NotFound(f"token {token_id} not found")
     if row.revoked_at is not None:
         raise Conflict(f"token {token_id} is already revoked")
@@ -197,7 +247,7 @@ def revoke_token(session: Session, *, actor: User | None, token_id: int) -> ApiT
 
 def list_tokens(session: Session, *, actor: User | None) -> list[TokenPublic]:
     q = select(ApiToken, User.email).join(User, User.id == ApiToken.user_id).order_by(ApiToken.id)
-    if actor is not None and not actor.is_admin:
+    if not _oversees_access(actor):
         q = q.where(ApiToken.user_id == actor.id)
     return [
         TokenPublic(id=t.id, name=t.name, prefix=t.prefix, user=email, created_at=t.created_at,
@@ -214,3 +264,25 @@ def user_for_token(session: Session, token: str) -> User:
     if user is None or not user.active:
         raise Unauthorized("invalid or revoked API token")
     return user
+
+
+# ---- sessions ----------------------------------------------------------------------------------
+
+
+def end_session(session: Session, *, actor: User | None, target: UserSession) -> None:
+    """End one session: its owner, or an officer/administrator (e.g. a lost laptop)."""
+    if target.user_id != getattr(actor, "id", None) and not _oversees_access(actor):
+        raise NotFound(f"session {target.id} not found")
+    sessions.revoke(session, target, reason="ended_by_owner" if getattr(actor, "id", None) == target.user_id
+                    else "ended_by_officer")
+    record(session, actor=_audit_actor(actor), action="session.ended", entity="user_session", entity_id=target.id,
+           after={"user_id": target.user_id})
+
+
+def live_sessions(session: Session, *, actor: User | None) -> list[SessionPublic]:
+    if not _oversees_access(actor):
+        raise Forbidden(_("only an officer or an administrator may list everyone's sessions"))
+    return [SessionPublic(id=s.id, user=u.email, display_name=u.display_name, method=s.method, stage=s.stage,
+                          ip=s.ip, user_agent=s.user_agent, created_at=s.created_at, last_seen_at=s.last_seen_at,
+                          expires_at=s.expires_at)
+            for s, u in sessions.live_sessions(session)]

@@ -32,31 +32,34 @@ def calendar_for(session: Session, *, actor: User, incident_id: int | None = Non
     return feed(items, name=name, now=utcnow())
 
 
-_FEED_SALT = "incidents.calendar-feed"
+def _mac(feed_key: str) -> str:
+    import base64
+    import hashlib
+    import hmac
 
-
-def _serializer():
-    from itsdangerous import URLSafeSerializer
-
-    return URLSafeSerializer(get_settings().resolved_secret_key(), salt=_FEED_SALT)
+    digest = hmac.new(get_settings().resolved_secret_key().encode(), b"calendar-feed:" + feed_key.encode(),
+                      hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
 
 
 def feed_token(user: User) -> str:
-    """A secret, signed token for calendar clients that cannot send a login (subscribe by URL).
-    It stops working when the user is deactivated or changes their password."""
-    return _serializer().dumps({"u": user.id, "v": (user.password_hash or "")[-16:]})
+    """A secret token for calendar clients that cannot send a login (subscribe by URL): the person's random feed
+    handle and a MAC keyed with the service's secret. It names no one and carries nothing of the password; it
+    changes when the person's password changes or they are deactivated."""
+    return f"{user.feed_key}.{_mac(user.feed_key)}"
 
 
 def user_for_feed(session: Session, token: str) -> User:
-    from itsdangerous import BadSignature
+    import hmac
+
+    from sqlalchemy import select
 
     from incidents.errors import NotFound
 
-    try:
-        data = _serializer().loads(token)
-    except BadSignature:
-        raise NotFound("no such calendar feed") from None
-    user = session.get(User, data.get("u"))
-    if user is None or not user.active or (user.password_hash or "")[-16:] != data.get("v"):
+    key, _, mac = token.partition(".")
+    if not key or not mac or len(token) > 200 or not hmac.compare_digest(mac, _mac(key)):
+        raise NotFound("no such calendar feed")
+    user = session.execute(select(User).where(User.feed_key == key)).scalar_one_or_none()
+    if user is None or not user.active:
         raise NotFound("no such calendar feed")
     return user
