@@ -1,15 +1,17 @@
-"""Regimes commands: obligations, per-incident overrides, the correspondence log, the regulator forms.
+"""Regimes commands: obligations, per-incident overrides, the correspondence log, the regulator forms, the register.
 
     incidents obligations ID [--all] [--json]
     incidents regimes show ID | incidents regimes set ID [--add fsa] [--remove gdpr] [--entrustment ...]
     incidents correspondence add ID KEY --kind submitted [--at ...] [--reference ...] [--text ...]
     incidents correspondence list ID [KEY]
     incidents regulator export ID --phase preliminary|final [--form ppc|pmark] [--json]
+    incidents export --format xlsx|csv --out FILE [--from DATE] [--to DATE] [--department D] [--regime R]
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -18,10 +20,12 @@ from cli.common import AsUser, JsonOut, command_session, console, fail, print_js
 from incidents.config import get_settings
 from incidents.i18n import gettext as _
 from incidents.regimes import correspondence, service
+from incidents.regimes import register as ledger
 from incidents.regimes.catalogue import Entrustment, To
 from incidents.regimes.forms import RegulatorForm
 from incidents.regimes.models import LogKind
 from incidents.regimes.ppc_form import build_form
+from incidents.times import parse_date, parse_datetime
 
 IncidentId = Annotated[int, typer.Argument(help="Incident number")]
 ObligationKey = Annotated[str, typer.Argument(help="Obligation key, e.g. appi:preliminary, pmark:final")]
@@ -117,12 +121,7 @@ def regimes_set(
 
 
 def _parse_at(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.strip())
-    except ValueError:
-        fail(f"not a date and time: {value!r} (e.g. 2026-04-03T10:00+09:00)")
+    return parse_datetime(value) if value else None
 
 
 @correspondence_app.command("add")
@@ -203,8 +202,36 @@ def regulator_export(
     typer.echo(render_form(result))
 
 
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="xlsx | csv")],
+    out: Annotated[Path, typer.Option("--out", help="The file to write")],
+    as_user: AsUser = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="Discovered on or after (e.g. 2026-04-01)")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Discovered on or before")] = None,
+    department: Annotated[str | None, typer.Option("--department", help="Department name or number")] = None,
+    regime: Annotated[str | None, typer.Option("--regime", help="Only incidents with duties under this regime")] = None,
+):
+    """The register: one row per incident with its facts and its obligations (XLSX or CSV)."""
+    if fmt not in ledger.FORMATS:
+        fail("--format is xlsx or csv")
+    filters = ledger.RegisterFilter(date_from=parse_date(date_from) if date_from else None,
+                                      date_to=parse_date(date_to) if date_to else None,
+                                      department=department, regime=regime)
+    if out.exists() and out.is_dir():
+        fail(f"{out} is a directory")
+    tmp = out.with_name(f".{out.name}.part")
+    try:
+        with command_session(as_user) as (session, actor), tmp.open("wb") as fh:
+            reg = ledger.export(session, actor=actor, filters=filters, fmt=fmt, target=fh)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    console.print(_("%(n)s incidents written to %(file)s", n=len(reg.incidents), file=str(out)), markup=False)
+
+
 def register(app: typer.Typer) -> None:
     app.command("obligations")(obligations)
     app.add_typer(regimes_app, name="regimes")
     app.add_typer(correspondence_app, name="correspondence")
     app.add_typer(regulator_app, name="regulator")
+    app.command("export")(export)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import io
 from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query, Response
 
 from incidents.api_deps import CurrentUser, SessionDep
 from incidents.regimes import correspondence, service
+from incidents.regimes import register as ledger
 from incidents.regimes.correspondence import EntryIn, EntryPublic
 from incidents.regimes.forms import RegulatorForm
 from incidents.regimes.ppc_form import build_form
 from incidents.regimes.public import ObligationPublic
 from incidents.regimes.service import OverridesIn, OverridesPublic
+from incidents.times import Day
 
 router = APIRouter(tags=["regimes"])
 
@@ -50,3 +53,22 @@ def regulator_form(incident_id: int, session: SessionDep, user: CurrentUser,
                    phase: Literal["preliminary", "final"] = "preliminary", form: Literal["ppc", "pmark"] = "ppc"):
     """Every field of the regulator's online form in its order (確報: what changed since the 速報)."""
     return build_form(session, actor=user, incident_id=incident_id, phase=phase, form=form)
+
+
+def _download(data: bytes, fmt: str, name: str) -> Response:
+    return Response(data, media_type=ledger.MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+@router.get("/register", response_class=Response,
+            responses={200: {"content": {ledger.MEDIA_TYPES["xlsx"]: {}, "text/csv": {}}}})
+def export_register(session: SessionDep, user: CurrentUser, format: Literal["xlsx", "csv"] = "xlsx",
+                    date_from: Day | None = Query(default=None, alias="from"),
+                    date_to: Day | None = Query(default=None, alias="to"),
+                    department: str | None = Query(default=None, max_length=200),
+                    regime: str | None = Query(default=None, max_length=40)):
+    """The register (officers: every incident; managers: their departments), one row per incident."""
+    buf = io.BytesIO()
+    filters = ledger.RegisterFilter(date_from=date_from, date_to=date_to, department=department, regime=regime)
+    ledger.export(session, actor=user, filters=filters, fmt=format, target=buf, locale=user.locale)
+    return _download(buf.getvalue(), format, "register")

@@ -25,6 +25,7 @@ from incidents.people.models import User
 from incidents.regimes import service
 from incidents.regimes.labels import LOG_KINDS
 from incidents.regimes.models import CorrespondenceEntry, LogKind, Obligation, ObligationStatus
+from incidents.times import When
 from incidents.types import utcnow
 
 # Submitting these obligations is what these playbook steps ask for.
@@ -39,7 +40,7 @@ FORMS = {"appi:preliminary": ("ppc", "preliminary"), "appi:final": ("ppc", "fina
 
 class EntryIn(BaseModel):
     kind: LogKind
-    at: datetime | None = Field(default=None, description="When it happened; without a zone, the organisation's zone")
+    at: When | None = Field(default=None, description="When it happened; without a zone, the organisation's zone")
     reference: str = Field(default="", max_length=200)
     text: str = Field(default="", max_length=4000)
 

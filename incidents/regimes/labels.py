@@ -58,3 +58,4 @@ LOG_KINDS = LabelTable("correspondence_kind", {
     "delay_reason": "Reason for the delay",
     "note": "Note",
 })
+ANSWERS = LabelTable("answer", {"yes": "Yes", "no": "No"})

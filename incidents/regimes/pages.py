@@ -18,6 +18,7 @@ from incidents.regimes.catalogue import CONFIGURABLE, Entrustment, To
 from incidents.regimes.labels import ENTRUSTMENT, LOG_KINDS, REGIMES
 from incidents.regimes.models import LogKind
 from incidents.regimes.ppc_form import build_form
+from incidents.times import parse_datetime
 from incidents.pagekit import CsrfChecked, PageUser, incident_section, render
 
 router = APIRouter(include_in_schema=False)
@@ -51,12 +52,7 @@ def _back(incident_id: int) -> RedirectResponse:
 
 def _parse_local(value: str) -> datetime | None:
     value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput("the date and time could not be read (e.g. 2026-04-03 10:00)") from None
+    return parse_datetime(value) if value else None
 
 
 @router.post("/incidents/{incident_id}/regimes/log", dependencies=[CsrfChecked])
