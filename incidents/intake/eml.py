@@ -233,6 +233,14 @@ def notes_to_warnings(notes: HeaderNotes, mail: ParsedMail) -> None:
             f"エンコードされていないヘッダーの文字を {used} と推定して読みました。",
             f"Unencoded non-ASCII header text was decoded as {', '.join(sorted(notes.raw_8bit))} by guess.",
         )
+    if notes.unreadable:
+        shown = "、".join(f"「{x}」" for x in notes.unreadable[:5]) + (" ほか" if len(notes.unreadable) > 5 else "")
+        shown_en = ", ".join(f"'{x}'" for x in notes.unreadable[:5]) + (" and more" if len(notes.unreadable) > 5 else "")
+        mail.warn(
+            "address_unreadable",
+            f"メールアドレスとして読めない宛先 {len(notes.unreadable):,} 件（{shown}）を除きました。",
+            f"{len(notes.unreadable):,} recipients that are no mail address ({shown_en}) were left out.",
+        )
     if notes.lossy:
         used = "、".join(sorted(notes.lossy))
         mail.warn(

@@ -32,13 +32,14 @@ class HeaderNotes:
     """Collects what was odd while decoding, for the caller to turn into warnings. `hint` is the
     declared charset of the message's text, the best guess for raw 8-bit header bytes."""
 
-    __slots__ = ("bad_charset", "injection", "raw_8bit", "bidi", "body_guess", "hint", "lossy")
+    __slots__ = ("bad_charset", "injection", "raw_8bit", "bidi", "body_guess", "hint", "lossy", "unreadable")
 
     def __init__(self, hint: str | None = None) -> None:
         self.bad_charset: set[str] = set()  # charsets used where the declared one was unknown or wrong
         self.raw_8bit: set[str] = set()  # charsets used for unencoded 8-bit header text
         self.body_guess: set[str] = set()  # charsets used for a text part that declared none
         self.lossy: set[str] = set()  # charsets in which a few codes were unknown (shown as U+FFFD)
+        self.unreadable: list[str] = []  # address-list items that hold no mail address
         self.injection = False
         self.bidi = False
         self.hint = hint
@@ -149,6 +150,7 @@ def clean_text(text: str, notes: HeaderNotes | None = None) -> str:
 # Address lists
 
 _ADDR_IN_ANGLE = re.compile(r"<\s*([^<>\s]*)\s*>")
+_ADDR_IN_ANGLE_SPACED = re.compile(r"<([^<>]*@[^<>]*)>")
 _BARE_ADDR = re.compile(r"[^\s<>(),;:\"\[\]]+@[^\s<>(),;:\"\[\]]+")
 
 
@@ -208,31 +210,78 @@ def split_address_list(value: str, max_items: int = 0) -> list[tuple[str, str, s
     return out
 
 
+def strip_comments(text: str) -> tuple[str, str]:
+    """Text without its RFC 5322 comments (nested, with escapes; quoted strings kept), and the comments."""
+    if "(" not in text:
+        return text, ""
+    kept: list[str] = []
+    comments: list[str] = []
+    depth = 0
+    in_quote = escape = False
+    current: list[str] = []
+    for ch in text:
+        if escape:
+            (current if depth else kept).append(ch)
+            escape = False
+        elif ch == "\\" and (in_quote or depth):
+            escape = True
+            if in_quote and not depth:
+                kept.append(ch)
+        elif depth:
+            if ch == "(":
+                depth += 1
+                current.append(ch)
+            elif ch == ")":
+                depth -= 1
+                if depth == 0:
+                    comments.append("".join(current).strip())
+                    current = []
+                    kept.append(" ")
+                else:
+                    current.append(ch)
+            else:
+                current.append(ch)
+        elif ch == '"':
+            in_quote = not in_quote
+            kept.append(ch)
+        elif ch == "(" and not in_quote:
+            depth = 1
+        else:
+            kept.append(ch)
+    return "".join(kept), " ".join(c for c in comments if c)
+
+
+_OBS_SPACES = re.compile(r"\s*([.@])\s*")
+
+
 def _emit(out: list[tuple[str, str, str]], item: str, group: str) -> None:
+    """One address of a list: (display text, address, group). An item with no address at all is passed
+    on with an empty display and the item as the address, for the caller to report (never dropped)."""
     item = item.strip()
     if not item:
         return
-    m = _ADDR_IN_ANGLE.search(item)
+    item, comments = strip_comments(item)
+    item = item.strip()
+    m = _ADDR_IN_ANGLE.search(item) or (_ADDR_IN_ANGLE_SPACED.search(item) if "<" in item else None)
     if m:
-        address = m.group(1)
+        address = re.sub(r"\s+", "", m.group(1))  # obsolete syntax allows spaces around dots
         display = (item[: m.start()] + " " + item[m.end() :]).strip()
     else:
+        if '"' not in item and " " in item:
+            item = _OBS_SPACES.sub(r"\1", item)  # jdoe@test . example (RFC 5322 obsolete syntax)
         bare = _BARE_ADDR.search(item)
         if not bare:
-            if "@" not in item:
-                return
-            address, display = item, ""
-        else:
-            address = bare.group(0)
-            display = (item[: bare.start()] + item[bare.end() :]).strip()
+            if item:  # a comment alone is no address
+                out.append(("", item, group))
+            return
+        address = bare.group(0)
+        display = (item[: bare.start()] + item[bare.end() :]).strip()
     address = address.strip().strip('"').rstrip(".")
     if address.lower().startswith("mailto:"):
         address = address[7:]
     if not address:
         return
-    display = display.strip()
-    if display.startswith("(") and display.endswith(")"):
-        display = display[1:-1]
+    display = display.strip() or comments
     if len(display) >= 2 and display[0] == '"' and display[-1] == '"':
         display = re.sub(r"\\(.)", r"\1", display[1:-1])
     out.append((display, address, group))
@@ -263,14 +312,16 @@ def parse_addresses(
     for display, address, group in split_address_list(value, max_items):
         name = decode_header_text(display, notes) if display else ""
         address = clean_text(address, notes)
-        if " " in address or "@" not in address:
+        if " " in address or "@" not in address or address.endswith("@"):
+            if notes is not None and address:
+                notes.unreadable.append(address[:100])
             continue
         result.append(
             MailAddress(
                 address=normalise_address(address),
                 name=name,
                 field=field,
-                group=decode_header_text(group, notes) if group else "",
+                group=decode_header_text(strip_comments(group)[0].strip(), notes) if group else "",
             )
         )
     return result

@@ -228,3 +228,27 @@ def test_outlook_items_that_are_not_mails_are_refused_by_name(parsed):
     meeting = parsed["msgreader/Friday_Lunch.msg"]
     assert isinstance(meeting, MailUnreadable) and "予定" in meeting.message_ja
     assert not isinstance(parsed["msgreader/nonUnicodeCP932.msg"], MailUnreadable)
+
+
+def test_rfc_5322_appendix_examples_keep_every_address(parsed):
+    """Comments inside addresses, groups with comments, obsolete spaces and source routes."""
+    def people(name):
+        return [(r.address, r.name, r.group) for r in parsed[f"mikel-mail/{name}"].recipients]
+
+    assert people("rfc2822_example10.eml") == [  # A.5: white space, comments and other oddities
+        ("c@public.example", "Chris Jones", "A Group"), ("joe@example.org", "", "A Group"),
+        ("jdoe@one.test", "John", "A Group")]
+    assert parsed["mikel-mail/rfc2822_example10.eml"].sender.address == "pete@silly.test"
+    assert people("rfc2822_example11.eml") == [  # A.6.1: obsolete source route, empty item, spaced dots
+        ("mary@example.net", "Mary Smith", ""), ("jdoe@test.example", "", "")]
+    assert [r.address for r in parsed["mikel-mail/rfc2822_example03.eml"].recipients] == [
+        "mary@x.test", "jdoe@example.org", "one@y.test", "boss@nil.test", "sysservices@example.net"]
+    for name in ("rfc2822_example10.eml", "rfc2822_example11.eml", "rfc2822_example03.eml"):
+        assert "address_unreadable" not in {w.code for w in parsed[f"mikel-mail/{name}"].warnings}
+
+
+def test_a_recipient_that_is_no_address_is_left_out_with_a_warning(parsed):
+    mail = parsed["mikel-mail/mime_emails_raw_email11.eml"]  # To: matmail
+    assert mail.recipients == []
+    [warning] = [w for w in mail.warnings if w.code == "address_unreadable"]
+    assert "matmail" in warning.message_ja and "matmail" in warning.message_en
