@@ -9,23 +9,28 @@ A look-alike is judged on the registrable part only, so an organisation's own su
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 import idna
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from publicsuffixlist import PublicSuffixList
 
-FREE_MAIL_DOMAINS = frozenset(
-    """gmail.com googlemail.com yahoo.co.jp yahoo.com ymail.com outlook.com outlook.jp hotmail.com
-    hotmail.co.jp live.jp live.com msn.com icloud.com me.com mac.com aol.com docomo.ne.jp ezweb.ne.jp
-    au.com softbank.ne.jp i.softbank.jp ymobile.ne.jp disney.ne.jp nifty.com biglobe.ne.jp ocn.ne.jp
-    so-net.ne.jp excite.co.jp infoseek.jp mail.com gmx.com gmx.de protonmail.com proton.me qq.com
-    163.com naver.com mail.ru yandex.ru zoho.com""".split()
-)
-
 _PSL = PublicSuffixList()  # bundled snapshot; no network
+
+
+def _providers() -> frozenset[str]:
+    text = resources.files("incidents.intake").joinpath("data/mail_providers.txt").read_text(encoding="utf-8")
+    names = {line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")}
+    return frozenset(names | {_PSL.privatesuffix(n) or n for n in names})
+
+
+# Public mail services and consumer ISPs (data/mail_providers.txt): private people's mailboxes, and never
+# look-alikes of one another.
+FREE_MAIL_DOMAINS = _providers()
 
 # Characters that look like ASCII letters or digits (a practical subset of Unicode confusables).
 _CONFUSABLE = str.maketrans(
@@ -230,6 +235,22 @@ class LookalikeIndex:
             return None
         best: Lookalike | None = None
         for ref in self._candidates(info):
+            hit = _compare(info, ref)
+            if hit and (best is None or hit.confidence > best.confidence):
+                best = hit
+        return best
+
+
+    def find_among(self, domain: str, accept: Callable[[DomainInfo], bool]) -> Lookalike | None:
+        """Like find, against the references `accept` lets through, known domains included (the
+        recipients of one mail: a minority domain next to the majority's)."""
+        info = domain_info(domain)
+        if not info.label or info.registrable in FREE_MAIL_DOMAINS:
+            return None
+        best: Lookalike | None = None
+        for ref in self._candidates(info):
+            if ref.registrable == info.registrable or not accept(ref):
+                continue
             hit = _compare(info, ref)
             if hit and (best is None or hit.confidence > best.confidence):
                 best = hit

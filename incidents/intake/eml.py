@@ -101,6 +101,7 @@ def parse_eml(data: bytes, *, limits: IntakeLimits, default_tz: tzinfo = timezon
         mail.warn("no_sender", "差出人（From）が読み取れませんでした。", "The sender (From) could not be read.")
 
     read_address_headers(mail, raw, notes, limits)
+    read_thread_headers(mail, raw)
     mail.sent_at = parse_date(_first(raw, "date"), mail, default_tz)
     _walk(msg, mail, limits)
     notes_to_warnings(notes, mail)
@@ -185,6 +186,19 @@ def read_address_headers(mail: ParsedMail, raw: dict[str, list[str]], notes: Hea
                 )
             budget -= len(found)
             mail.recipients.extend(found)
+
+
+_MESSAGE_ID = re.compile(r"<[^<>\s]{1,250}>")
+
+
+def read_thread_headers(mail: ParsedMail, raw: dict[str, list[str]]) -> None:
+    """Where the mail sits: a reply in a thread, a post to a mailing list."""
+    mail.in_reply_to = clean_text(_first(raw, "in-reply-to"))[:1000]
+    mail.references = _MESSAGE_ID.findall(_first(raw, "references")[:20_000])[:200]
+    list_id = _first(raw, "list-id") or _first(raw, "list-post") or _first(raw, "mailing-list")
+    if not list_id and _first(raw, "precedence").strip().lower() == "list":
+        list_id = "precedence: list"
+    mail.list_id = clean_text(list_id)[:300]
 
 
 def parse_date(value: str, mail: ParsedMail, default_tz: tzinfo) -> datetime | None:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 
 import olefile
 
-from .eml import notes_to_warnings, parse_date, read_address_headers
+from .eml import notes_to_warnings, parse_date, read_address_headers, read_thread_headers
 from .errors import MailUnreadable
 from .headers import HeaderNotes, clean_text, decode_bytes, decode_header_text, normalise_address, parse_addresses
 from .inspect import OLE_MAGIC, inspect_attachment
@@ -180,6 +180,10 @@ def _read_message(ole: olefile.OleFileIO, limits: IntakeLimits, default_tz: tzin
     if mail.sender is None:
         mail.warn("no_sender", "差出人が読み取れませんでした。", "The sender could not be read.")
 
+    if raw_headers:
+        read_thread_headers(mail, raw_headers)
+    mail.in_reply_to = mail.in_reply_to or clean_text(root.string(0x1042))[:1000]  # PR_IN_REPLY_TO_ID
+    mail.references = mail.references or clean_text(root.string(0x1039)).split()[:200]  # PR_INTERNET_REFERENCES
     _read_recipients(ole, root, mail, notes, limits)
     if not mail.recipients and raw_headers:
         read_address_headers(mail, raw_headers, notes, limits)

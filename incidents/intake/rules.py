@@ -39,6 +39,24 @@ DATA_ITEM_KEYWORDS: dict[str, tuple[str, ...]] = {
                               "confidential", "secret", "quotation", "estimate", "minutes"),
 }
 
+# Words that name a data item in a column header but not in a file name: «email.eml», «Email template.docx»
+# or «name_change.pdf» hold no list of addresses or names. In file names, the plural or a list word is needed.
+COLUMN_ONLY_KEYWORDS: frozenset[str] = frozenset(
+    {"email", "e-mail", "mail address", "name", "zip", "pin", "sex", "race", "mobile", "tel", "fax", "street", "dob"})
+FILENAME_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "email_address": ("emails", "e-mails", "email addresses", "email address list", "email list", "mailing list",
+                      "mail list", "address list", "addresses"),
+    "name": ("names", "name list", "namelist", "full names"),
+    "phone": ("telephone", "phone numbers", "tel list"),
+    "postal_address": ("zip codes", "postcodes"),
+}
+
+
+def filename_keywords(item: str) -> tuple[str, ...]:
+    """The keywords of a data item that count in a file name."""
+    return tuple(k for k in DATA_ITEM_KEYWORDS[item] if k not in COLUMN_ONLY_KEYWORDS) + FILENAME_KEYWORDS.get(item, ())
+
+
 # a file whose name says it lists people (strong words) ...
 PEOPLE_LIST_KEYWORDS: tuple[str, ...] = (
     "名簿", "顧客", "会員", "住所録", "個人情報", "患者", "社員", "従業員", "職員", "生徒", "学生",

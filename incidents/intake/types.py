@@ -82,7 +82,10 @@ class ParsedMail:
     sent_at: datetime | None = None
     message_id: str = ""
     attachments: list[MailAttachment] = field(default_factory=list)
-    body_text: str = ""  # kept in memory for detection and the summary; never stored unless asked
+    body_text: str = ""  # kept in memory for detection; never stored unless a person asks
+    in_reply_to: str = ""  # the thread: a reply carries In-Reply-To / References
+    references: list[str] = field(default_factory=list)
+    list_id: str = ""  # a mailing list's post carries List-Id (or List-Post, Mailing-List)
     warnings: list[IntakeWarning] = field(default_factory=list)
 
     def warn(self, code: str, ja: str, en: str) -> None:

@@ -252,3 +252,15 @@ def test_a_recipient_that_is_no_address_is_left_out_with_a_warning(parsed):
     assert mail.recipients == []
     [warning] = [w for w in mail.warnings if w.code == "address_unreadable"]
     assert "matmail" in warning.message_ja and "matmail" in warning.message_en
+
+
+def test_no_reply_or_list_post_of_the_corpus_is_proposed_as_a_bcc_exposure(parsed):
+    from incidents.intake.detect import SUGGEST_AT, classify
+    from incidents.intake.types import DetectionContext
+
+    threads = [m for m in parsed.values() if not isinstance(m, MailUnreadable)
+               and (m.list_id or m.in_reply_to or m.references)]
+    assert len(threads) >= 100
+    for mail in threads:
+        result = classify(mail, DetectionContext())
+        assert all(f.confidence < SUGGEST_AT for f in result.findings if f.type == "bcc_exposure")

@@ -10,6 +10,7 @@ from ..addressbook import Directory, normalise_org
 from ..domains import registrable_domain
 from ..types import DetectionContext, Finding, MailAttachment, ParsedMail
 from ..rules import (
+    filename_keywords,
     DATA_ITEM_KEYWORDS,
     GENERIC_ADDRESSEES,
     INTERNAL_MARKERS,
@@ -56,7 +57,8 @@ def _key(text: str) -> str:
 
 def _items_of(att: MailAttachment) -> tuple[set[str], set[str]]:
     """(items from the name, items from the column headers)."""
-    name_items = {item for item, kws in DATA_ITEM_KEYWORDS.items() if matches(stem(att.filename), kws)}
+    name = stem(att.filename)
+    name_items = {item for item in DATA_ITEM_KEYWORDS if matches(name, filename_keywords(item))}
     col_text = " | ".join(normalise(c) for c in att.columns)
     col_items = {item for item, kws in DATA_ITEM_KEYWORDS.items() if col_text and matches(col_text, kws)}
     return name_items, col_items

@@ -3,15 +3,16 @@ wrong_recipient (with an address book)."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ..addressbook import Directory
-from ..domains import FREE_MAIL_DOMAINS, domain_info, lookalike_index
+from ..domains import FREE_MAIL_DOMAINS, LookalikeIndex, domain_info, lookalike_index
 from ..types import DetectionContext, Finding, ParsedMail
 from ..rules import LIST_LOCAL_AFFIXES, LIST_LOCAL_WORDS, LIST_NAME_KEYWORDS
 from .text import contains_any, fmt_list, normalise
@@ -65,6 +66,7 @@ def bcc_exposure(mail: ParsedMail, d: Directory, ctx: DetectionContext) -> Findi
         confidence = 0.35  # many people of one organisation: often a normal working mail
     else:
         return None
+    confidence, context_ja, context_en = _thread_context(mail, visible, confidence)
     bcc = len(mail.by_field("bcc"))
     personal_ja = f"、うち個人のフリーメール {personal:,} 件" if personal else ""
     personal_en = f", {personal:,} of them personal free-mail addresses" if personal else ""
@@ -75,12 +77,12 @@ def bcc_exposure(mail: ParsedMail, d: Directory, ctx: DetectionContext) -> Findi
         evidence_ja=(
             f"To/Cc に社外のアドレスが {n:,} 件（{m:,} 組織{personal_ja}）表示されていました。"
             "受信者全員がほかの受信者のアドレスを見られる状態で、Bcc で送るべき一斉送信だった可能性があります。"
-            + (f"（Bcc は {bcc:,} 件）" if bcc else "")
+            + (f"（Bcc は {bcc:,} 件）" if bcc else "") + context_ja
         ),
         evidence_en=(
             f"{n:,} external addresses of {m:,} organisations{personal_en} were visible in To/Cc: every recipient "
             "could see all the others. This looks like a mass mail that should have gone out as Bcc."
-            + (f" ({bcc:,} in Bcc.)" if bcc else "")
+            + (f" ({bcc:,} in Bcc.)" if bcc else "") + context_en
         ),
         addresses=list(visible),
         data_items=items,
@@ -88,20 +90,59 @@ def bcc_exposure(mail: ParsedMail, d: Directory, ctx: DetectionContext) -> Findi
     )
 
 
+_REPLY_SUBJECT = re.compile(r"^\s*(re|aw|sv|vs|antw|réf|rif|答复|回复|返信)\s*(\[\d+\])?\s*[:：]", re.I)
+_ADDRESS_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _thread_context(mail: ParsedMail, visible: dict[str, str], confidence: float) -> tuple[float, str, str]:
+    """A post to a mailing list, or a reply in a thread whose recipients already saw each other, exposes
+    nobody anew: the confidence drops below the level at which the mistake type is proposed."""
+    if mail.list_id:
+        return (min(confidence, 0.2), "ただし、メーリングリストへの投稿です（List-Id）。宛先が見えるのは通常の動作です。",
+                " It is a post to a mailing list (List-Id), where visible addresses are normal.")
+    reply = bool(mail.in_reply_to or mail.references or _REPLY_SUBJECT.match(mail.subject or ""))
+    if not reply:
+        return confidence, "", ""
+    quoted = {a.lower() for a in _ADDRESS_IN_TEXT.findall(mail.body_text[:200_000])}
+    already = sum(1 for a in visible if a in quoted)
+    if already * 2 >= len(visible):
+        return (min(confidence, 0.2),
+                f"ただし、スレッドへの返信で、表示された宛先のうち {already:,} 件は引用された元のメールにすでに載っています。",
+                f" It is a reply in a thread; {already:,} of the visible addresses were already in the quoted mail.")
+    return (min(confidence, 0.35), "ただし、スレッドへの返信です（全員への返信では宛先が見えるのが通常です）。",
+            " It is a reply in a thread (a reply to all shows the addresses as usual).")
+
+
 def lookalike_domains(mail: ParsedMail, d: Directory, ctx: DetectionContext) -> list[Finding]:
     by_domain: dict[str, list[str]] = defaultdict(list)
     for r in mail.recipients:
         by_domain[r.domain].append(r.address)
     index = lookalike_index(d.references + tuple(sorted(FREE_MAIL_DOMAINS)))
+    local, counts, sender_reg = _mail_references(mail, by_domain)
     findings = []
     for domain, addresses in by_domain.items():
         if not domain or d.is_internal(addresses[0]):
             continue
         hit = index.find(domain)
+        whose = None
+        if hit is None and local is not None:
+            mine = counts.get(domain_info(domain).registrable, 0)
+            hit = local.find_among(domain, lambda ref: ref.registrable == sender_reg
+                                   or counts.get(ref.registrable, 0) >= max(2, 2 * mine))
+            if hit is not None and (hit.reason == "typo" and hit.distance > 1 or _numbered(hit.domain, hit.reference)):
+                hit = None  # two edits, or company2 next to company: a coincidence or a sibling, not a finding
+            if hit is not None:
+                ref_reg = domain_info(hit.reference).registrable
+                n = counts.get(ref_reg, 0)
+                whose = (("差出人のドメイン", "the sender's own domain") if ref_reg == sender_reg else
+                         (f"ほかの宛先 {n:,} 件のドメイン", f"the domain of {n:,} other recipients"))
+                hit = dataclasses.replace(hit, confidence=min(hit.confidence, 0.8))
         if hit is None:
             continue
         ref_reg = domain_info(hit.reference).registrable
-        if ref_reg in d.own:
+        if whose:
+            whose_ja, whose_en = whose
+        elif ref_reg in d.own:
             whose_ja, whose_en = "自社ドメイン", "our own domain"
         elif ref_reg in FREE_MAIL_DOMAINS:
             whose_ja, whose_en = "フリーメールのドメイン", "the free-mail domain"
@@ -139,6 +180,31 @@ def lookalike_domains(mail: ParsedMail, d: Directory, ctx: DetectionContext) -> 
             )
         )
     return findings
+
+
+def _numbered(domain: str, reference: str) -> bool:
+    a, b = domain_info(domain).label, domain_info(reference).label
+    return a != b and re.sub(r"\d+$", "", a) == re.sub(r"\d+$", "", b)
+
+
+MAJORITY_REFERENCES = 20  # the most frequent recipient domains a minority domain is compared with
+
+
+def _mail_references(mail: ParsedMail, by_domain: dict[str, list[str]]):
+    """The mail's own references, with no configuration: the sender's domain and the domains that hold
+    most of the recipients (at least two each; the MAJORITY_REFERENCES most frequent)."""
+    counts: Counter[str] = Counter()
+    for domain, addresses in by_domain.items():
+        if domain:
+            counts[domain_info(domain).registrable] += len(addresses)
+    sender_reg = domain_info(mail.sender.domain).registrable if mail.sender and mail.sender.domain else ""
+    refs = [reg for reg, n in counts.most_common(MAJORITY_REFERENCES) if n >= 2]
+    if sender_reg and sender_reg not in FREE_MAIL_DOMAINS:
+        refs.append(sender_reg)
+    refs = [r for r in refs if r not in FREE_MAIL_DOMAINS]
+    if not refs:
+        return None, counts, sender_reg
+    return LookalikeIndex(tuple(refs)), counts, sender_reg
 
 
 def distribution_lists(mail: ParsedMail, d: Directory, ctx: DetectionContext) -> Finding | None:
