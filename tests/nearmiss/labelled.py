@@ -44,8 +44,11 @@ def parse(marked: str) -> tuple[str, list[Gold]]:
     return "".join(out), gold
 
 
-def load() -> list[Case]:
-    data = json.loads(SET_PATH.read_text(encoding="utf-8"))
+HELD_OUT_PATH = Path(__file__).with_name("heldout_set.json")
+
+
+def load(path: Path = SET_PATH) -> list[Case]:
+    data = json.loads(path.read_text(encoding="utf-8"))
     cases = []
     for c in data["cases"]:
         text, gold = parse(c["text"])

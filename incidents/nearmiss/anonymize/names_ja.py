@@ -39,6 +39,24 @@ ORG_SUFFIXES = frozenset(
     "共済 商社 製菓 酒造 農園 牧場 ホテル 旅館 百貨店 ストア 水産 農産 畜産 漁業 林業 鉱業 石油 電力 製紙 繊維 精機 "
     "工機 機械 機工 化成 化工 住建 ハウス 荘 亭 屋 堂 庵 閣 社".split()
 )
+# Words that end the name of a building or a facility (○○ビル, ○○タワー, ○○会館) and words that begin one
+# (ホテル○○, メゾン○○): with a name before or after them, the whole is a place that identifies.
+BUILDING_WORDS = (
+    "ビル ビルディング タワー タワーズ ヒルズ マンション ハイツ コーポ レジデンス レジデンシャル メゾン ハイム ヴィラ "
+    "パレス テラス コート ガーデン ガーデンズ スクエア プラザ センター アリーナ ホール ドーム スタジアム パークハウス "
+    "シティ フォレスト ゲート ハウス 会館 公民館 図書館 美術館 博物館 体育館 庁舎 本庁舎 団地 寮 別館 本館 新館 棟 荘 "
+    "住宅 ハイム キャンパス 展示場 斎場 霊園 温泉"
+).split()
+BUILDING_PREFIXES = frozenset("ホテル メゾン グランドメゾン ヴィラ パークハウス ドミール シティハウス ライオンズ パークシティ "
+                              "ザ・ グランド".split())
+_BUILDING_END = re.compile("(?:" + "|".join(sorted(map(re.escape, BUILDING_WORDS), key=len, reverse=True)) + ")$")
+BUILDING_GENERIC = frozenset("本社 自社 支社 商業 雑居 高層 賃貸 分譲 駅 駅前 ショッピング サービス サポート カスタマー "
+                             "コール データ オフィス 物流 配送 研修 会議 イベント 文化 市民 県民 区民 町民 総合 医療 "
+                             "健康 保健 福祉 地域 交流 教育 研究 技術 情報 計算 管理 貸し 共同 新 旧 第 本".split())
+_PUBLIC_FACILITY = re.compile(
+    r"[一-龥ァ-ヶぁ-んー]{1,8}?(?:市|県|区|町|村|都|府|国|私)立[一-龥ァ-ヶー]{0,8}?"
+    r"(?:図書館|公民館|体育館|美術館|博物館|病院|小学校|中学校|高等学校|高校|大学|幼稚園|保育園|会館|センター|ホール)")
+_ROOM_AFTER = re.compile(r"[\s　]*(?:[A-ZＡ-Ｚ]棟)?[\s　]*[0-9０-９]+(?:階|[FＦ]|号室|号)")
 LEGAL_FORMS = frozenset("株式会社 有限会社 合同会社 合資会社 （株） (株) （有） (有) 一般社団法人 公益財団法人 医療法人 学校法人".split())
 # Proper nouns that are software or services, not identifying anyone.
 SOFTWARE = frozenset(
@@ -132,6 +150,7 @@ def find_names(text: str, tokens: list[Token] | None = None) -> Iterator[Finding
     if not _HAS_JA.search(text):
         return
     toks = tokens if tokens is not None else tokenize(text)
+    yield from find_buildings(text, toks)
     n = len(toks)
     for i, t in enumerate(toks):
         if _ASCIIISH.match(t.surface):
@@ -178,6 +197,40 @@ def find_names(text: str, tokens: list[Token] | None = None) -> Iterator[Finding
             inner = toks[j + 1:i]
             if inner and any(not x.numeral for x in inner) and (t.surface != "社" or any(x.name_like for x in inner)):
                 yield Finding(inner[0].start, t.end, Kind.organization, "morph")
+
+
+def find_buildings(text: str, toks: list[Token]) -> Iterator[Finding]:
+    """○○ビル 3階, 東京ビッグサイト, ホテル北斗, サンライズ三茶 305号室: buildings and facilities with a name."""
+    for m in _PUBLIC_FACILITY.finditer(text):
+        yield Finding(m.start(), m.end(), Kind.organization, "pattern")
+    n = len(toks)
+    for i, t in enumerate(toks):
+        if _BUILDING_END.search(t.surface) and t.surface not in GENERIC:
+            j = _extend_back(toks, i)
+            inner = toks[j + 1:i]
+            own = t.surface[: _BUILDING_END.search(t.surface).start()]  # スクエアビル as one token
+            if any(x.name_like or x.proper for x in inner) and not all(x.surface in BUILDING_GENERIC for x in inner) \
+                    or (own and not inner and len(own) >= 2 and t.oov):
+                start = inner[0].start if inner else t.start
+                room = _ROOM_AFTER.match(text, t.end)
+                yield Finding(start, room.end() if room else t.end, Kind.place, "morph")
+        elif t.surface in BUILDING_PREFIXES and i + 1 < n:
+            k = i + 1
+            while k < n and k - i <= 4 and toks[k].noun and not toks[k].numeral and toks[k].surface not in GENERIC:
+                k += 1
+            if k > i + 1 and any(x.name_like or x.proper or x.noun for x in toks[i + 1:k]):
+                yield Finding(t.start, toks[k - 1].end, Kind.place, "morph")
+        elif t.surface in ("号室", "号") and i >= 2 and toks[i - 1].numeral:
+            j = i - 2
+            while j >= 0 and toks[j].surface in (" ", "　"):
+                j -= 1
+            end = j
+            while j >= 0 and end - j < 5 and toks[j].noun and toks[j].surface not in GENERIC \
+                    and not (toks[j].numeral and toks[j].surface.isdigit()):
+                j -= 1
+            inner = toks[j + 1:end + 1]
+            if inner and any(x.name_like or x.proper for x in inner):
+                yield Finding(inner[0].start, t.end, Kind.place, "morph")
 
 
 def _extend_back(toks: list[Token], i: int, limit: int = 4) -> int:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from phonenumbers import Leniency, PhoneNumberMatcher
 
+from incidents.nearmiss.anonymize import addresses
 from incidents.nearmiss.anonymize.types import Finding, Kind
 
 # ---------------------------------------------------------------- building blocks
@@ -63,37 +64,7 @@ POSTAL_JA = re.compile(rf"〒\s*[{_DIGIT}]{{3}}[{_DASH}]?[{_DIGIT}]{{4}}|(?<![{_
 POSTAL_US = re.compile(r"(?<![A-Za-z])[A-Z]{2}\s+\d{5}(?:-\d{4})?(?!\d)")
 POSTAL_UK = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}(?![A-Za-z0-9])")
 
-_NUM = rf"[{_DIGIT}一二三四五六七八九十〇]+"
-_BUILDING = (rf"(?:[\s　]?[^\s、。，,「」（）()]{{1,15}}?(?:(?:ビル|マンション|ハイツ|タワー|コーポ|レジデンス|荘|館|棟)"
-             rf"(?:[\s　]?[{_DIGIT}]+(?:階|F|Ｆ|号室|号))?|[{_DIGIT}]+(?:階|F|Ｆ|号室)))")
-ADDRESS_JA = re.compile(
-    rf"(?:〒\s*[{_DIGIT}]{{3}}[{_DASH}]?[{_DIGIT}]{{4}}[\s　]*)?"
-    rf"(?:{PREFECTURES})?"
-    rf"(?:(?:{_HIRAGANA_TOWNS}|[一-龥ァ-ヶー々ヶ]{{1,7}}?)[市区町村郡]){{1,3}}"
-    rf"[一-龥ァ-ヶー々ヶ]{{0,8}}?"
-    rf"(?:{_NUM}(?:丁目|番地|番|号|[{_DASH}]))+[{_DIGIT}]*(?:号)?"
-    rf"{_BUILDING}?"
-)
 PLACE_JA = re.compile(rf"(?:{PREFECTURES})(?:(?:{_HIRAGANA_TOWNS}|[一-龥ァ-ヶー々]{{1,6}}?)[市区町村郡])?")
-
-_STREET = ("Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Drive|Dr|Way|Court|Ct|Place|Pl|Square|Sq|"
-           "Terrace|Crescent|Close|Parkway|Pkwy|Highway|Hwy|Row|Gardens|Mews")
-ADDRESS_EN = re.compile(
-    r"(?:(?<![A-Za-z])(?:Flat|Apt|Apartment|Unit|Suite|Room)\.?\s*#?[A-Za-z0-9\-]+,?\s+)?"
-    rf"(?<![A-Za-z0-9])\d{{1,5}}[A-Za-z]?\s+(?:[A-Z][A-Za-z.'\-]*\s+){{0,4}}(?:{_STREET})\.?(?![A-Za-z])"
-    r"(?:,?\s*(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm)\.?\s*#?[A-Za-z0-9\-]+)?"
-    r"(?:,\s*[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+){0,2}){0,3}"
-    r"(?:,?\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?)?"
-    r"(?:,?\s*[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})?"
-)
-
-# Continental style: Hauptstraße 12, 10115 Berlin / 12 rue de la Paix, 75002 Paris
-ADDRESS_EU = re.compile(
-    r"(?<![A-Za-z])[A-ZÄÖÜ][a-zäöüß]+(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|laan|straat|gatan|vej)"
-    r"\s+\d{1,4}[a-z]?(?:,\s*\d{4,5}\s+[A-ZÄÖÜ][a-zäöüß]+)?"
-    r"|(?<![A-Za-z0-9])\d{1,4}(?:bis|ter)?,?\s+(?:rue|avenue|boulevard|place|chemin|allée|via|viale|piazza|calle|avenida)"
-    r"\s+[^\d,\n]{2,40}?(?:,\s*\d{4,5}\s+[A-Z][a-zé\-]+)?(?=[,.;\n]|$)"
-)
 
 # Card numbers: 13-19 digits, usually in groups of four.
 CARD = re.compile(rf"(?<![{_DIGIT}])(?:[{_DIGIT}]{{4}}[ {_DASH}]?){{3}}[{_DIGIT}]{{1,7}}(?![{_DIGIT}])")
@@ -165,13 +136,10 @@ def find_postal_codes(text: str) -> Iterator[Finding]:
 
 
 def find_addresses(text: str) -> Iterator[Finding]:
-    for m in ADDRESS_JA.finditer(text):
-        yield Finding(m.start(), m.end(), Kind.address, "pattern")
+    yield from addresses.find_ja(text)
     for m in PLACE_JA.finditer(text):
         yield Finding(m.start(), m.end(), Kind.place, "pattern")
-    for rx in (ADDRESS_EN, ADDRESS_EU):
-        for m in rx.finditer(text):
-            yield Finding(m.start(), m.end(), Kind.address, "pattern")
+    yield from addresses.find_en(text)
 
 
 # Candidate stretches for the phone matcher: a digit run with separators, 7 or more digits.
