@@ -92,6 +92,11 @@ class Settings(BaseSettings):
     documents_logo: Path | None = None  # an image file; the only file besides ours a document may load
     documents_template_dir: Path | None = None  # overrides: <dir>/ja/<kind>.html, <dir>/document.css
     documents_era_dates: bool = False  # 令和7年6月20日 instead of 2025年6月20日
+    documents_readers: str = ""  # customers | students | patients | members | residents | guardians | staff | general
+    documents_org_department_en: str = ""
+    documents_contact_hours_en: str = ""
+    documents_return_days: int = 14  # the deletion form asks for its return within this many days
+    documents_org_fax: str = ""  # printed as a return channel on the deletion form when set
     documents_workers: int = 2  # worker processes for bulk letters
 
     # Password hashing cost (argon2id); lowered only by the test suite

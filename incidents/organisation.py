@@ -51,11 +51,37 @@ PUBLIC_BODIES: frozenset[OrgKind] = frozenset(
 )
 
 
+class ReaderGroup(StrEnum):
+    """Whom the organisation's own people are: the term a letter uses for them as a group."""
+
+    customers = "customers"
+    students = "students"
+    patients = "patients"
+    members = "members"
+    residents = "residents"
+    guardians = "guardians"
+    staff = "staff"
+    general = "general"
+
+
+# The readers an organisation of each kind writes to by default (`INCIDENTS_DOCUMENTS_READERS` overrides).
+DEFAULT_READERS: dict[OrgKind, ReaderGroup] = {
+    OrgKind.company: ReaderGroup.customers,
+    OrgKind.university: ReaderGroup.students,
+    OrgKind.school: ReaderGroup.guardians,
+    OrgKind.hospital: ReaderGroup.patients,
+    OrgKind.clinic: ReaderGroup.patients,
+    OrgKind.municipality: ReaderGroup.residents,
+    OrgKind.association: ReaderGroup.members,
+}
+
+
 @dataclass(frozen=True)
 class OrgProfile:
     kind: OrgKind
     self_ja: str
     self_en: str
+    readers: ReaderGroup = ReaderGroup.general
 
     @property
     def is_public_body(self) -> bool:
@@ -68,5 +94,10 @@ def org_profile() -> OrgProfile:
         kind = OrgKind(s.org_kind)
     except ValueError:
         kind = OrgKind.other
+    try:
+        readers = ReaderGroup(s.documents_readers) if s.documents_readers else DEFAULT_READERS.get(
+            kind, ReaderGroup.general)
+    except ValueError:
+        readers = DEFAULT_READERS.get(kind, ReaderGroup.general)
     return OrgProfile(kind=kind, self_ja=s.org_self_ja or SELF_REFERENCE_JA[kind],
-                      self_en=s.org_self_en or SELF_REFERENCE_EN[kind])
+                      self_en=s.org_self_en or SELF_REFERENCE_EN[kind], readers=readers)

@@ -91,13 +91,14 @@ class LetterComposer:
         self._layers: dict[str, Document] = {}
 
     def view(self, person: Any) -> dict[str, Any]:
-        return variable_view(person_of(person), kind=self.kind, lang=self.run.lang)
+        return variable_view(person_of(person), kind=self.kind, lang=self.run.lang, letterhead=self.run.letterhead,
+                             mistake_type=self.base["incident"]["mistake_type"])
 
     def context(self, view: dict[str, Any]) -> dict[str, Any]:
         return {**self.base, "reader": view}
 
     def constant_layer(self, view: dict[str, Any]) -> Document:
-        key = view["you"]
+        key = view["variant"]
         layer = self._layers.get(key)
         if layer is None:
             layer = self._layers[key] = self.renderer.document(
@@ -124,12 +125,12 @@ class LetterComposer:
     def compose(self, persons: Sequence[Any], *, split: bool) -> bytes | list[bytes]:
         """One merged PDF of the letters (split=False) or one PDF per letter (split=True)."""
         views = [self.view(p) for p in persons]
-        keys = list(dict.fromkeys(v["you"] for v in views))
-        layers = [self.constant_layer(next(v for v in views if v["you"] == k)) for k in keys]
+        keys = list(dict.fromkeys(v["variant"] for v in views))
+        layers = [self.constant_layer(next(v for v in views if v["variant"] == k)) for k in keys]
         overlay = self.overlays(views)
         doc = layers[0].copy([p for layer in layers for p in layer.pages] + overlay.pages)
         assembly = LayeredAssembly([len(layer.pages) for layer in layers],
-                                   [keys.index(v["you"]) for v in views], split=split)
+                                   [keys.index(v["variant"]) for v in views], split=split)
         with self.renderer.lock:
             data = doc.write_pdf(finisher=assembly)
         return assembly.letters if split else data

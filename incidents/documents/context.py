@@ -14,15 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, is_dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from incidents.cases import labels as C
 from incidents.documents import labels as L
-from incidents.documents.japanese import addressee, format_count, format_date, format_datetime, format_size
+from incidents.documents import story
+from incidents.documents.japanese import format_count, format_date, format_datetime, format_size
 from incidents.documents.kinds import KINDS, DocumentKind
+from incidents.documents.readers import generic_reader, group_terms, reader_of
 from incidents.i18n import LabelTable
+from incidents.names import strip_honorific
 
 MAX_LISTED_RECIPIENTS = 200  # a case file lists this many, then "and N more"
 
@@ -44,6 +47,10 @@ class Letterhead:
     logo: Path | None = None  # an image file the operator configured; served by the asset fetcher
     timezone: str = "Asia/Tokyo"
     era_dates: bool = False  # 令和7年6月20日 instead of 2025年6月20日
+    self_ref: str = "弊社"  # how the organisation names itself in running text (弊社, 本学, 当院, 本市 ...)
+    readers: str = "customers"  # the organisation's own people as a group (organisation.ReaderGroup)
+    return_days: int = 14  # the deletion form asks for its return within this many days
+    fax: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,8 +72,11 @@ class Extras:
     steps: list[Mapping[str, Any]] = field(default_factory=list)
     timeline: list[Mapping[str, Any]] = field(default_factory=list)
     root_cause: Mapping[str, Any] | None = None
-    actions_taken: list[str] = field(default_factory=list)
+    actions_taken: list[str] = field(default_factory=list)  # internal documents only (they carry notes)
     documents: list[Mapping[str, Any]] = field(default_factory=list)
+    progress: Mapping[str, int] | None = None  # counts over per-recipient steps (story.progress)
+    wording: Mapping[str, str] | None = None  # cause / actions / measures written for outside readers
+    decided: bool = False  # the organisation's decision is recorded
 
 
 def _get(obj: Any, key: str, default: Any = None) -> Any:
@@ -105,8 +115,8 @@ def person_of(obj: Any) -> Person:
         return obj
     return Person(
         address=str(_get(obj, "address", "")),
-        name=_get(obj, "name"),
-        organization=_get(obj, "organization"),
+        name=strip_honorific(_get(obj, "name")),
+        organization=strip_honorific(_get(obj, "organization")),
         postal_address=_get(obj, "postal_address"),
         field=_get(obj, "field"),
         kind=_get(obj, "kind"),
@@ -163,30 +173,41 @@ def incident_view(incident: Any, fmt: Formatter) -> dict[str, Any]:
          "sha256": str(_get(a, "sha256", "") or "")}
         for a in _get(message, "attachments", []) or []
     ]
-    items = list(_get(incident, "data_items", []) or [])
+    items = [str(i) for i in _get(incident, "data_items", []) or []]
     persons = _get(incident, "affected_persons", 0)
     jurisdictions = [str(j) for j in _get(incident, "jurisdictions", ["jp"]) or []]
+    protection = str(_get(incident, "protection", "none"))
+    key_exposed = bool(_get(incident, "key_exposed", False))
+    plain = _plain(incident) if not isinstance(incident, Mapping) else incident
     return {
         "id": _get(incident, "id", ""),
         "title": str(_get(incident, "title", "")),
         "mistake_type": mistake,
+        "story": story.story_of(mistake),
         "mistake": fmt.label(C.MISTAKE_TYPES, mistake),
         "cause": fmt.label(L.CAUSES, mistake if mistake in L.CAUSES else "other"),
         "discovery": fmt.label(C.DISCOVERY_METHODS, _get(incident, "discovery_method")),
+        "discovery_code": str(_get(incident, "discovery_method", "") or ""),
         "sent": fmt.dt(_get(incident, "sent_at")),
+        "sent_day": fmt.day(_get(incident, "sent_at")),
         "discovered": fmt.dt(_get(incident, "discovered_at")),
         "reported": fmt.dt(_get(incident, "reported_at")),
         "subject": str(_get(message, "subject", "") or _get(incident, "subject", "")),
         "sender": str(_get(message, "sender", "") or _get(incident, "sender", "")),
         "summary": str(_get(message, "summary", "") or _get(incident, "summary", "")),
         "attachments": attachments,
+        "mails": story.mails_of(plain if isinstance(plain, Mapping) else {}, fmt.dt),
         "data_items": [fmt.label(C.DATA_ITEMS, i) for i in items],
         "data_items_text": fmt.labels(C.DATA_ITEMS, items),
+        "data_codes": items,
+        "sensitive": bool(set(items) & story.SENSITIVE),
+        "consequences": story.consequences(items),
         "affected_persons": persons,
         "affected_text": format_count(persons, lang=lang),
-        "protection": fmt.label(C.PROTECTION, _get(incident, "protection", "none")),
-        "protection_code": str(_get(incident, "protection", "none")),
-        "key_exposed": bool(_get(incident, "key_exposed", False)),
+        "protection": fmt.label(C.PROTECTION, protection),
+        "protection_code": protection,
+        "protection_story": story.protection_story(protection, key_exposed),
+        "key_exposed": key_exposed,
         "improper_purpose": bool(_get(incident, "improper_purpose", False)),
         "eu": "eu" in jurisdictions,
         "status": fmt.label(C.STATUS, _get(incident, "status", "open")),
@@ -241,8 +262,11 @@ def assessment_view(assessment: Any, fmt: Formatter) -> dict[str, Any] | None:
 
 
 def steps_view(steps: Iterable[Any], fmt: Formatter) -> list[dict[str, str]]:
+    """The incident-wide steps (per-recipient steps are shown as counts: see story.progress)."""
     out = []
     for s in steps or []:
+        if _get(s, "recipient") or _get(s, "recipient_address"):
+            continue
         title = _get(s, "title_en" if fmt.lang == "en" else "title_ja") or _get(s, "title", "")
         out.append({
             "title": str(title),
@@ -292,6 +316,28 @@ def letterhead_view(lh: Letterhead) -> dict[str, Any]:
     return view
 
 
+def reader_group(kind: DocumentKind | str, mistake_type: str, letterhead: Letterhead) -> str | None:
+    """The organisation's group term applies to its own people: those concerned, the intended recipient,
+    and the recipients of a Bcc exposure. A wrong recipient is a third party: neutral terms."""
+    kind = DocumentKind(kind)
+    if kind in (DocumentKind.notice_affected, DocumentKind.apology_intended):
+        return letterhead.readers
+    if kind == DocumentKind.apology_unintended and story.story_of(mistake_type) in story.READER_WAS_MEANT:
+        return letterhead.readers
+    return None
+
+
+def form_view(letterhead: Letterhead, issued: date | datetime, fmt: Formatter) -> dict[str, Any]:
+    """What the deletion form says about its return: by when, and how."""
+    day = issued.date() if isinstance(issued, datetime) else issued
+    return {
+        "return_by": fmt.day(day + timedelta(days=max(1, letterhead.return_days))),
+        "post": bool(letterhead.address),
+        "email": letterhead.email,
+        "fax": letterhead.fax,
+    }
+
+
 def build_context(
     incident: Any,
     *,
@@ -309,6 +355,10 @@ def build_context(
     info = KINDS[kind]
     issued = issued_on or datetime.now().astimezone()
     reader = person_of(recipient) if recipient is not None else None
+    view = incident_view(incident, fmt)
+    group = reader_group(kind, view["mistake_type"], letterhead)
+    generic = generic_reader(lang=lang, group=group, self_ja=letterhead.self_ref)
+    wording = {k: str(v or "").strip() for k, v in (extras.wording or {}).items()}
     return {
         "lang": lang,
         "kind": kind.value,
@@ -316,31 +366,48 @@ def build_context(
         "is_letter": info.letter,
         "issued": fmt.day(issued),
         "org": letterhead_view(letterhead),
-        "incident": incident_view(incident, fmt),
+        "incident": view,
         "recipients": recipients_view(incident, fmt),
-        "reader": variable_view(reader, kind=kind, lang=lang) if reader else None,
+        "reader": variable_view(reader, kind=kind, lang=lang, letterhead=letterhead,
+                                mistake_type=view["mistake_type"]) if reader else None,
+        "generic_reader": {"lines": list(generic.lines), "salutation": generic.salutation,
+                           "closing": generic.closing, "you": generic.you},
+        "group": {"code": group or "", "heading": group_terms(group or "general", letterhead.self_ref)[0],
+                  "running": group_terms(group or "general", letterhead.self_ref)[1],
+                  "en": group_terms(group or "general", letterhead.self_ref)[3]},
         "assessment": assessment_view(extras.assessment, fmt),
         "steps": steps_view(extras.steps, fmt),
         "timeline": timeline_view(extras.timeline, fmt),
         "root_cause": root_cause_view(extras.root_cause, fmt),
         "actions_taken": [str(a) for a in extras.actions_taken],
         "documents": [dict(d) for d in extras.documents],
+        "progress": dict(extras.progress or story.progress(extras.steps)),
+        "wording": {"cause": wording.get("cause", ""), "actions": wording.get("actions", ""),
+                    "measures": wording.get("measures", "")},
+        "decided": extras.decided,
+        "form": form_view(letterhead, issued, fmt),
     }
 
 
-def variable_view(reader: Person, *, kind: DocumentKind | str, lang: str) -> dict[str, Any]:
+def variable_view(reader: Person, *, kind: DocumentKind | str, lang: str, letterhead: Letterhead | None = None,
+                  mistake_type: str = "wrong_recipient") -> dict[str, Any]:
     """The per-reader part of a letter: the only part that differs between bulk letters.
 
-    `you` (貴社 / 貴殿 / お客様) also appears in the body, so bulk runs group readers by it.
+    `you` (貴社 / 貴学 / 学生の皆様, or nothing for a person) also appears in the body, so bulk runs
+    group readers by it; so does the English complimentary close.
     """
-    customer = DocumentKind(kind) == DocumentKind.notice_affected
-    a = addressee(name=reader.name, organization=reader.organization, address=reader.address,
-                  lang=lang, customer=customer)
+    letterhead = letterhead or Letterhead()
+    group = reader_group(kind, mistake_type, letterhead)
+    r = reader_of(name=reader.name, organization=reader.organization, address=reader.address, lang=lang,
+                  group=group, self_ja=letterhead.self_ref)
     return {
-        "lines": list(a.lines),
+        "lines": list(r.lines),
         "postal_address": reader.postal_address or "",
-        "salutation": a.salutation,
-        "you": a.you,
+        "salutation": r.salutation,
+        "closing": r.closing,
+        "shape": r.shape,
+        "you": r.you,
+        "variant": f"{r.you}|{r.closing}",
         "address": reader.address,
         "name": reader.name or "",
         "organization": reader.organization or "",
