@@ -118,7 +118,9 @@ class LetterComposer:
         style = _OVERLAY_STYLE + (_BLANK_MARGINS if self.renderer.override_dir else "")
         head = head.replace("</head>", style + "</head>", 1)
         doc = self.renderer.render_html(head + "".join(parts) + "</body></html>")
-        if len(doc.pages) != len(views):
+        # One overlay page per letter, or two when the letter ends with a returnable form that carries
+        # the reader's reference number too (an organisation's own template may leave that out).
+        if len(doc.pages) not in (len(views), 2 * len(views)):
             raise ValueError("an addressee block ran over one page; render these letters one by one")
         return doc
 
@@ -130,7 +132,8 @@ class LetterComposer:
         overlay = self.overlays(views)
         doc = layers[0].copy([p for layer in layers for p in layer.pages] + overlay.pages)
         assembly = LayeredAssembly([len(layer.pages) for layer in layers],
-                                   [keys.index(v["variant"]) for v in views], split=split)
+                                   [keys.index(v["variant"]) for v in views], split=split,
+                                   overlay_pages=len(overlay.pages) // len(views))
         with self.renderer.lock:
             data = doc.write_pdf(finisher=assembly)
         return assembly.letters if split else data

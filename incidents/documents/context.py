@@ -161,6 +161,7 @@ def _recipient_row(fmt: Formatter, obj: Any) -> dict[str, str]:
         "field": fmt.label(C.FIELDS, p.field or "to"),
         "kind": fmt.label(C.KINDS, p.kind or "unintended"),
         "kind_code": p.kind or "unintended",
+        "field_code": p.field or "to",
     }
 
 
@@ -226,8 +227,14 @@ def recipients_view(incident: Any, fmt: Formatter) -> dict[str, Any]:
     rows = [_recipient_row(fmt, r) for r in _get(incident, "recipients", []) or []]
     unintended = [r for r in rows if r["kind_code"] == "unintended"]
     intended = [r for r in rows if r["kind_code"] == "intended"]
+    counts = _get(incident, "recipient_counts")  # letters: counted by the database, not listed
+    if counts:
+        return {**dict(counts), "unintended": [], "intended": [], "listed": [], "more": 0}
     return {
         "total": len(rows),
+        "to_count": sum(1 for r in rows if r["field_code"] == "to"),
+        "cc_count": sum(1 for r in rows if r["field_code"] == "cc"),
+        "bcc_count": sum(1 for r in rows if r["field_code"] == "bcc"),
         "unintended_count": len(unintended),
         "intended_count": len(intended),
         "unintended": unintended[:MAX_LISTED_RECIPIENTS],
@@ -385,6 +392,9 @@ def build_context(
         "wording": {"cause": wording.get("cause", ""), "actions": wording.get("actions", ""),
                     "measures": wording.get("measures", "")},
         "decided": extras.decided,
+        # incident-wide steps that are done (the letters say "we reported" only when the record says so)
+        "done": sorted({str(_get(st, "kind")) for st in extras.steps or []
+                        if _get(st, "status") == "done" and not _get(st, "recipient")}),
         "form": form_view(letterhead, issued, fmt),
     }
 

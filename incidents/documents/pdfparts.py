@@ -25,13 +25,17 @@ class LayeredAssembly:
     """A WeasyPrint `finisher`: the document's pages are [constant layers..., overlays...].
 
     const_pages: number of pages of each constant layer (one layer per body variant)
-    letter_layers: for each overlay page (one per letter, in order), the index of its layer
+    letter_layers: for each letter (in order), the index of its layer
+    overlay_pages: overlay pages per letter: 1 (the first page) or 2 (also the last page: the
+        returnable form, which carries the reader's reference number too)
     """
 
-    def __init__(self, const_pages: Sequence[int], letter_layers: Sequence[int], *, split: bool = False):
+    def __init__(self, const_pages: Sequence[int], letter_layers: Sequence[int], *, split: bool = False,
+                 overlay_pages: int = 1):
         self.const_pages = list(const_pages)
         self.letter_layers = list(letter_layers)
         self.split = split
+        self.overlay_pages = overlay_pages
         self.letters: list[bytes] = []
         self.page_count = 0
 
@@ -39,8 +43,9 @@ class LayeredAssembly:
         kids = pdf.pages["Kids"]
         numbers = [kids[i] for i in range(0, len(kids), 3)]
         n_const = sum(self.const_pages)
-        if len(numbers) != n_const + len(self.letter_layers):
-            raise RuntimeError(f"expected {n_const + len(self.letter_layers)} pages, got {len(numbers)}")
+        per = self.overlay_pages
+        if len(numbers) != n_const + per * len(self.letter_layers):
+            raise RuntimeError(f"expected {n_const + per * len(self.letter_layers)} pages, got {len(numbers)}")
         layers, start = [], 0
         for count in self.const_pages:
             layers.append([pdf.objects[n] for n in numbers[start:start + count]])
@@ -52,13 +57,18 @@ class LayeredAssembly:
         letters: list[list[pydyf.Dictionary]] = []
         for i, layer in enumerate(self.letter_layers):
             const = layers[layer]
-            first = pdf.objects[numbers[n_const + i]]
-            first["Contents"] = pydyf.Array(
-                [push.reference, const[0]["Contents"], pop.reference, first["Contents"]])
-            pages = [first]
-            for later in const[1:]:
-                page = pydyf.Dictionary(dict(later))
-                pdf.add_object(page)
+            overlays = [pdf.objects[numbers[n_const + per * i + k]] for k in range(per)]
+            # overlay k lands on constant page 0, then on the last page (the form)
+            targets = [0] + ([len(const) - 1] if per > 1 else [])
+            pages = []
+            for index, later in enumerate(const):
+                if index in targets:
+                    page = overlays[targets.index(index)]
+                    page["Contents"] = pydyf.Array(
+                        [push.reference, later["Contents"], pop.reference, page["Contents"]])
+                else:
+                    page = pydyf.Dictionary(dict(later))
+                    pdf.add_object(page)
                 pages.append(page)
             letters.append(pages)
         self.page_count = sum(len(p) for p in letters)

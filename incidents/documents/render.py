@@ -11,6 +11,7 @@ Everything else (file:// elsewhere, http(s)://, data:, any other scheme) is refu
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
@@ -104,7 +105,59 @@ def make_environment(override_dir: Path | None = None) -> SandboxedEnvironment:
         lstrip_blocks=True,
     )
     env.filters["nl2br"] = _nl2br
+    env.filters["keep"] = keep_together
     return env
+
+
+# Japanese text may break between any two characters; these must not be split across lines: email
+# addresses and URLs, numbers with their unit or counter (4,500名, 1番1号, 3階, 14時05分), and
+# whitespace-separated parts of an address or a building name (芝パークビル).
+_KEEP = re.compile(
+    r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+"
+    r"|https?://\S+"
+    r"|(?:[一二三四五六七八九十]+丁目)?[0-9０-９]+(?:番地の|番地?|[-－])[0-9０-９]+(?:号|[-－][0-9０-９]+)?(?:の[0-9０-９]+)?"
+    r"|[0-9０-９][0-9０-９,，.:：\-]*\s?(?:名|件|人|円|日|時|分|秒|月|年|号|番地|番|丁目|階|号室|通|枚|社|%|％|KB|MB|GB|B\b)?"
+    r"|[一二三四五六七八九十]+丁目"
+)
+MAX_KEPT = 32  # a longer unbreakable run could overflow a narrow column: leave it breakable
+
+
+def keep_together(value: Any):
+    """Escaped text in which addresses, numbers with units and short chunks do not break."""
+    from markupsafe import Markup, escape
+
+    text = str(value or "")
+    if not text:
+        return Markup("")
+    out = []
+    for chunk in re.split(r"(\s+)", text):
+        if not chunk or chunk.isspace():
+            out.append(str(escape(chunk)))
+        elif len(chunk) <= 16 or (len(chunk) <= MAX_KEPT and _KEEP.fullmatch(chunk)):
+            out.append(f'<span class="nobr">{escape(chunk)}</span>')
+        else:
+            out.append(_keep_runs(chunk))
+    return Markup("".join(out))
+
+
+def _keep_runs(chunk: str) -> str:
+    from markupsafe import escape
+
+    parts, last = [], 0
+    for m in _KEEP.finditer(chunk):
+        if m.start() > last:
+            parts.append(str(escape(chunk[last:m.start()])))
+        run = m.group(0)
+        if "@" in run and len(run) > MAX_KEPT:  # a very long address may break after the @ only
+            local, _, domain = run.partition("@")
+            parts.append(f'<span class="nobr">{escape(local)}@</span><wbr><span class="nobr">{escape(domain)}</span>')
+        elif len(run) > 1 and len(run) <= MAX_KEPT:
+            parts.append(f'<span class="nobr">{escape(run)}</span>')
+        else:
+            parts.append(str(escape(run)))
+        last = m.end()
+    parts.append(str(escape(chunk[last:])))
+    return "".join(parts)
 
 
 def _nl2br(value: Any):

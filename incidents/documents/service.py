@@ -25,6 +25,7 @@ from incidents.audit import service as audit
 from incidents.cases import service as cases
 from incidents.cases.models import Incident, Recipient
 from incidents.config import get_settings
+from incidents.documents import references, story, wording
 from incidents.documents.bulk import LetterRun
 from incidents.documents.context import Extras, Letterhead, Person, build_context
 from incidents.documents.kinds import AUDIENCE_KINDS, KINDS, Audience, DocumentKind, Language
@@ -32,6 +33,7 @@ from incidents.documents.models import Document, DocumentContent, DocumentPublic
 from incidents.documents.render import DocumentTemplateError, get_renderer
 from incidents.errors import Forbidden, InvalidInput, NotFound
 from incidents.cases.access import can_manage, visible_incident
+from incidents.organisation import org_profile
 from incidents.people.models import User
 
 OUTWARD = {DocumentKind.apology_unintended, DocumentKind.apology_intended, DocumentKind.notice_affected,
@@ -57,16 +59,24 @@ def parse_lang(lang: str) -> str:
 def letterhead(lang: str) -> Letterhead:
     s = get_settings()
     en = lang == "en"
+    profile = org_profile()
+
+    def pick(ja: str, en_value: str) -> str:
+        return en_value if en and en_value else ja
+
     return Letterhead(
-        name=(s.org_name_en if en else s.org_name), department=s.documents_org_department,
+        name=(s.org_name_en if en else s.org_name),
+        department=pick(s.documents_org_department, s.documents_org_department_en),
         postal_code=s.documents_org_postal_code,
-        address=(s.documents_org_address_en if en and s.documents_org_address_en else s.documents_org_address),
+        address=pick(s.documents_org_address, s.documents_org_address_en),
         phone=s.documents_org_phone, email=s.documents_org_email,
-        contact_desk=(s.documents_contact_desk_en if en and s.documents_contact_desk_en else s.documents_contact_desk),
-        contact_hours=s.documents_contact_hours,
-        signer_name=(s.documents_signer_name_en if en and s.documents_signer_name_en else s.documents_signer_name),
-        signer_title=(s.documents_signer_title_en if en and s.documents_signer_title_en else s.documents_signer_title),
+        contact_desk=pick(s.documents_contact_desk, s.documents_contact_desk_en),
+        contact_hours=pick(s.documents_contact_hours, s.documents_contact_hours_en),
+        signer_name=pick(s.documents_signer_name, s.documents_signer_name_en),
+        signer_title=pick(s.documents_signer_title, s.documents_signer_title_en),
         logo=s.documents_logo, timezone=s.timezone, era_dates=s.documents_era_dates,
+        self_ref=profile.self_en if en else profile.self_ja, readers=profile.readers.value,
+        return_days=s.documents_return_days, fax=s.documents_org_fax,
     )
 
 
@@ -126,22 +136,26 @@ def _root_cause(session: Session, actor: User, incident: Incident, lang: str) ->
 
 
 def extras_for(session: Session, actor: User, incident: Incident, *, full: bool, lang: str = "ja") -> Extras:
+    """The response, the analysis and the letter wording as plain data. Step notes are internal: they
+    reach only internal documents (`full`: first report, case file), never a letter or the regulator."""
     from incidents.response import service as response
 
     assessment = response.assessment_of(session, incident).model_dump(mode="json")
     steps = [response.to_public(s, locale="ja").model_dump(mode="json")
              for s in response.list_steps(session, actor=actor, incident_id=incident.id)]
-    title = "title_en" if lang == "en" else "title_ja"
-    actions = [s[title] + ((f" ({s['note']})" if lang == "en" else f"（{s['note']}）") if s.get("note") else "")
-               for s in steps if s["kind"] in ACTION_STEP_KINDS and s["status"] == "done"]
-    extras = Extras(assessment=assessment, steps=steps, actions_taken=actions[:20],
-                    root_cause=_root_cause(session, actor, incident, lang))
+    extras = Extras(assessment=assessment, steps=steps, root_cause=_root_cause(session, actor, incident, lang),
+                    progress=story.progress(steps), wording=wording.for_letters(session, incident.id, lang),
+                    decided=story.step_done(steps, "decision") or any(
+                        s["kind"] == "decision" and s["status"] == "waived" for s in steps))
     if full:
+        title = "title_en" if lang == "en" else "title_ja"
+        actions = [s[title] + ((f" ({s['note']})" if lang == "en" else f"（{s['note']}）") if s.get("note") else "")
+                   for s in steps if s["kind"] in ACTION_STEP_KINDS and s["status"] == "done" and not s.get("recipient")]
+        extras.actions_taken = actions[:20]
         extras.timeline = [e.model_dump(mode="json") for e in audit.timeline(session, incident_id=incident.id)]
         extras.documents = [
             {"title": KINDS[DocumentKind(d.kind)].title(lang) if d.kind in DocumentKind.__members__ else d.kind,
-             "recipient": d.recipient_address, "version": d.version,
-             "created": d.created_at.astimezone(get_settings().tz).strftime("%Y-%m-%d %H:%M")}
+             "recipient": d.recipient_address, "version": d.version, "created_at": d.created_at}
             for d in _documents(session, incident.id)]
     return extras
 
@@ -189,11 +203,17 @@ def generate(session: Session, *, actor: User, incident_id: int, kind: str, lang
     reader = _reader(session, actor, incident, kind_, recipient)
     _check_step(session, incident, step_id)
     full = kind_ in (DocumentKind.case_file, DocumentKind.first_report)
-    ctx = build_context(incident_json(session, incident, with_recipients=full), kind=kind_, lang=lang,
-                        letterhead=letterhead(lang), issued_on=issued_on or datetime.now(get_settings().tz),
-                        recipient=reader, extras=extras_for(session, actor, incident, full=full, lang=lang))
+    person = None
+    if reader is not None:
+        person = Person(address=reader.address, name=reader.name, organization=reader.organization,
+                        field=reader.field, kind=reader.kind,
+                        reference=references.ensure(session, incident_id=incident.id)[reader.id])
+    data = incident_json(session, incident, with_recipients=full)
     if not full:  # letters and reports count recipients without listing them
-        ctx["recipients"].update(_recipient_counts(session, incident.id))
+        data["recipient_counts"] = _recipient_counts(session, incident.id)
+    ctx = build_context(data, kind=kind_, lang=lang,
+                        letterhead=letterhead(lang), issued_on=issued_on or datetime.now(get_settings().tz),
+                        recipient=person, extras=extras_for(session, actor, incident, full=full, lang=lang))
     try:
         pdf, pages = renderer().pdf_and_pages(kind_, lang, ctx)
     except DocumentTemplateError as exc:
@@ -220,10 +240,16 @@ def generate(session: Session, *, actor: User, incident_id: int, kind: str, lang
 
 
 def _recipient_counts(session: Session, incident_id: int) -> dict[str, int]:
-    rows = dict(session.execute(select(Recipient.kind, func.count()).where(
-        Recipient.incident_id == incident_id).group_by(Recipient.kind)).all())
-    return {"unintended_count": rows.get("unintended", 0), "intended_count": rows.get("intended", 0),
-            "total": sum(rows.values())}
+    rows = session.execute(select(Recipient.kind, Recipient.field, func.count()).where(
+        Recipient.incident_id == incident_id).group_by(Recipient.kind, Recipient.field)).all()
+    kinds: dict[str, int] = {}
+    fields: dict[str, int] = {}
+    for kind, field_, n in rows:
+        kinds[kind] = kinds.get(kind, 0) + n
+        fields[field_] = fields.get(field_, 0) + n
+    return {"unintended_count": kinds.get("unintended", 0), "intended_count": kinds.get("intended", 0),
+            "total": sum(kinds.values()), "to_count": fields.get("to", 0), "cc_count": fields.get("cc", 0),
+            "bcc_count": fields.get("bcc", 0)}
 
 
 def list_documents(session: Session, *, actor: User, incident_id: int) -> list[Document]:
@@ -298,11 +324,13 @@ def readers_for(session: Session, incident: Incident, audience: Audience,
         elif incident.mistake_type != "bcc_exposure":
             raise InvalidInput("the people concerned are not listed in the record for this kind of mistake; "
                                "give them as a CSV (address,name,organization,postal_address)")
-        rows = [Person(address=r.address, name=r.name, organization=r.organization, field=r.field, kind=r.kind)
+        refs = references.ensure(session, incident_id=incident.id)
+        rows = [Person(address=r.address, name=r.name, organization=r.organization, field=r.field, kind=r.kind,
+                       reference=refs.get(r.id))
                 for r in session.execute(q).scalars()]
     if not rows:
         raise InvalidInput(f"incident {incident.id} has no {audience.value} recipients to write to")
-    return [Person(**{**p.__dict__, "reference": f"No. {incident.id}-{i + 1:05d}"}) for i, p in enumerate(rows)]
+    return rows
 
 
 def prepare_letters(session: Session, *, actor: User, incident_id: int, to: str, lang: str = "ja",
@@ -315,7 +343,7 @@ def prepare_letters(session: Session, *, actor: User, incident_id: int, to: str,
     require_may_issue(session, actor, incident, kind)
     readers = readers_for(session, incident, audience, persons)
     data = incident_json(session, incident, with_recipients=False)
-    data.update({"recipients": []})
+    data.update({"recipients": [], "recipient_counts": _recipient_counts(session, incident.id)})
     extras = extras_for(session, actor, incident, full=False, lang=lang)
     extras.steps = []
     directory = get_settings().documents_template_dir
