@@ -129,6 +129,8 @@ def keep_together(value: Any):
     text = str(value or "")
     if not text:
         return Markup("")
+    if len(text) <= 20 and "\n" not in text:  # a phone number, a date and time, a short name
+        return Markup(f'<span class="nobr">{escape(text)}</span>')
     out = []
     for chunk in re.split(r"(\s+)", text):
         if not chunk or chunk.isspace():

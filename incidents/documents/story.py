@@ -40,11 +40,13 @@ def consequences(items: Iterable[str]) -> list[str]:
         out.append("financial")
     if "my_number" in items:
         out.append("identity")
-    if items & (CONTACT | {"birth_date"}):
-        out.append("contact" if items & {"postal_address", "phone"} else "email")
+    if items & {"postal_address", "phone"}:
+        out.append("contact")
+    if "email_address" in items:
+        out.append("email")
     if items & BUSINESS:
         out.append("business")
-    return out or ["email"]
+    return out or ["general"]
 
 
 def protection_story(protection: str, key_exposed: bool) -> str:
