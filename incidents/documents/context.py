@@ -20,7 +20,7 @@ from typing import Any
 
 from incidents.cases import labels as C
 from incidents.documents import labels as L
-from incidents.documents import story
+from incidents.documents import casefile, story
 from incidents.documents.japanese import format_count, format_date, format_datetime, format_size
 from incidents.documents.kinds import KINDS, DocumentKind
 from incidents.documents.readers import generic_reader, group_terms, reader_of
@@ -258,7 +258,7 @@ def assessment_view(assessment: Any, fmt: Formatter) -> dict[str, Any] | None:
         "leak": bool(_get(appi, "leak", False)),
         "reportable": bool(_get(appi, "reportable", False)),
         "grounds": grounds,
-        "exemption": str(_get(appi, "exemption", "") or ""),
+        "exemption": fmt.label(L.EXEMPTIONS, _get(appi, "exemption")) if _get(appi, "exemption") else "",
         "preliminary_due": fmt.dt(_get(appi, "preliminary_report_due")),
         "final_due": fmt.dt(_get(appi, "final_report_due")),
         "notify_individuals": bool(_get(appi, "notify_individuals", False)),
@@ -283,15 +283,6 @@ def steps_view(steps: Iterable[Any], fmt: Formatter) -> list[dict[str, str]]:
             "note": str(_get(s, "note", "") or _get(s, "waive_reason", "") or ""),
         })
     return out
-
-
-def timeline_view(events: Iterable[Any], fmt: Formatter) -> list[dict[str, str]]:
-    return [
-        {"at": fmt.dt(_get(e, "at") or _get(e, "created_at")),
-         "actor": _display_person(_get(e, "actor", "")),
-         "action": str(_get(e, "summary", "") or _get(e, "action", ""))}
-        for e in events or []
-    ]
 
 
 def root_cause_view(rc: Any, fmt: Formatter) -> dict[str, Any] | None:
@@ -384,10 +375,14 @@ def build_context(
                   "en": group_terms(group or "general", letterhead.self_ref)[3]},
         "assessment": assessment_view(extras.assessment, fmt),
         "steps": steps_view(extras.steps, fmt),
-        "timeline": timeline_view(extras.timeline, fmt),
+        "timeline": casefile.timeline(
+            incident=incident if isinstance(incident, Mapping) else _plain(incident), steps=extras.steps or [],
+            documents=extras.documents or [], audit=extras.timeline or [], lang=lang, zone=letterhead.timezone,
+            fmt_dt=fmt.dt, fmt_day=fmt.day) if kind == DocumentKind.case_file else [],
         "root_cause": root_cause_view(extras.root_cause, fmt),
         "actions_taken": [str(a) for a in extras.actions_taken],
-        "documents": [dict(d) for d in extras.documents],
+        "documents": [{**dict(d), "created": fmt.dt(_get(d, "created_at")) or str(_get(d, "created", ""))}
+                      for d in extras.documents],
         "progress": dict(extras.progress or story.progress(extras.steps)),
         "wording": {"cause": wording.get("cause", ""), "actions": wording.get("actions", ""),
                     "measures": wording.get("measures", "")},

@@ -23,6 +23,12 @@ CAUSES = LabelTable("letter_cause", {
     "other": "The message was not checked sufficiently before sending.",
 })
 
+# Why a leak is not reportable (the assessment's exemption), in words.
+EXEMPTIONS = LabelTable("letter_exemption", {
+    "strong_encryption": "The data was strongly encrypted and the key was not sent",
+    "deleted_unread": "Every wrong recipient confirmed deleting the email unopened",
+})
+
 # English documents print these inside sentences and table cells in lower case, as they always have.
 _LOWER_IN_ENGLISH = frozenset({"mistake_type", "discovery_method", "data_item", "protection", "incident_status",
                                "recipient_kind"})
