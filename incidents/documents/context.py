@@ -20,7 +20,7 @@ from typing import Any
 
 from incidents.cases import labels as C
 from incidents.documents import labels as L
-from incidents.documents import casefile, story
+from incidents.documents import casefile, regulator, story
 from incidents.documents.japanese import format_count, format_date, format_datetime, format_size
 from incidents.documents.kinds import KINDS, DocumentKind
 from incidents.documents.readers import generic_reader, group_terms, reader_of
@@ -77,6 +77,7 @@ class Extras:
     progress: Mapping[str, int] | None = None  # counts over per-recipient steps (story.progress)
     wording: Mapping[str, str] | None = None  # cause / actions / measures written for outside readers
     decided: bool = False  # the organisation's decision is recorded
+    regulator_form: Any = None  # the regimes domain's RegulatorForm (the PPC form), when there is a database
 
 
 def _get(obj: Any, key: str, default: Any = None) -> Any:
@@ -357,7 +358,7 @@ def build_context(
     group = reader_group(kind, view["mistake_type"], letterhead)
     generic = generic_reader(lang=lang, group=group, self_ja=letterhead.self_ref)
     wording = {k: str(v or "").strip() for k, v in (extras.wording or {}).items()}
-    return {
+    ctx = {
         "lang": lang,
         "kind": kind.value,
         "doc_title": info.title(lang),
@@ -392,6 +393,10 @@ def build_context(
                         if _get(st, "status") == "done" and not _get(st, "recipient")}),
         "form": form_view(letterhead, issued, fmt),
     }
+    if kind == DocumentKind.regulator_report:
+        ctx["regulator"] = (regulator.from_form(extras.regulator_form, lang) if extras.regulator_form is not None
+                            else regulator.from_context(ctx))
+    return ctx
 
 
 def variable_view(reader: Person, *, kind: DocumentKind | str, lang: str, letterhead: Letterhead | None = None,

@@ -160,6 +160,19 @@ def extras_for(session: Session, actor: User, incident: Incident, *, full: bool,
     return extras
 
 
+def _ppc_form(session: Session, actor: User, incident: Incident):
+    """The PPC online form as the regimes domain models it: the draft says what the export says.
+    A 確報 once the 速報 was submitted, a 速報 before."""
+    from incidents.regimes import ppc_form
+    from incidents.regimes.models import ObligationStatus
+    from incidents.regimes.service import obligations_of
+
+    submitted = any(o.key == "appi:preliminary" and o.status == ObligationStatus.submitted
+                    for o in obligations_of(session, incident))
+    return ppc_form.build_form(session, actor=actor, incident_id=incident.id,
+                               phase="final" if submitted else "preliminary")
+
+
 def _reader(session: Session, actor: User, incident: Incident, kind: DocumentKind,
             address: str | None) -> Recipient | None:
     if not address:
@@ -211,9 +224,12 @@ def generate(session: Session, *, actor: User, incident_id: int, kind: str, lang
     data = incident_json(session, incident, with_recipients=full)
     if not full:  # letters and reports count recipients without listing them
         data["recipient_counts"] = _recipient_counts(session, incident.id)
+    extras = extras_for(session, actor, incident, full=full, lang=lang)
+    if kind_ == DocumentKind.regulator_report and lang == "ja":
+        extras.regulator_form = _ppc_form(session, actor, incident)
     ctx = build_context(data, kind=kind_, lang=lang,
                         letterhead=letterhead(lang), issued_on=issued_on or datetime.now(get_settings().tz),
-                        recipient=person, extras=extras_for(session, actor, incident, full=full, lang=lang))
+                        recipient=person, extras=extras)
     try:
         pdf, pages = renderer().pdf_and_pages(kind_, lang, ctx)
     except DocumentTemplateError as exc:

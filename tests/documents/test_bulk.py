@@ -62,7 +62,8 @@ def test_body_variants_get_their_own_constant_layer():
     texts = [flat(pdf_text(x)) for x in letters]
     assert [page_count(x) for x in letters] == [2, 2, 2]
     assert "弊社より貴社宛てに" in texts[0] and "山田太郎様" in texts[0]
-    assert "弊社より貴殿宛てに" in texts[1] and "鈴木次郎様" in texts[1] and "山田" not in texts[1]
+    assert "弊社よりお送りいたしました" in texts[1] and "鈴木次郎様" in texts[1] and "山田" not in texts[1]
+    assert "貴殿" not in texts[1] and "貴社" not in texts[1]  # a person is not addressed as 貴殿 or 貴社
     assert "南株式会社御中" in texts[2] and "弊社より貴社宛てに" in texts[2]
 
 

@@ -11,6 +11,7 @@ from incidents.audit.models import AuditEvent
 from incidents.db import session_scope
 from incidents.documents import service
 from incidents.documents.models import Document
+from incidents.documents.references import format_reference
 from incidents.errors import Forbidden, InvalidInput, NotFound
 
 from .conftest import flat, page_count, pdf_text
@@ -120,7 +121,7 @@ def test_bulk_readers(make_user, make_incident, tmp_path):
         for i in range(4)])
     with session_scope() as s:
         run, readers = service.prepare_letters(s, actor=officer, incident_id=incident.id, to="affected")
-        assert [r.reference for r in readers] == [f"No. {incident.id}-0000{i}" for i in range(1, 5)]
+        assert [r.reference for r in readers] == [format_reference(incident.id, i) for i in range(1, 5)]
         with pytest.raises(InvalidInput):
             service.prepare_letters(s, actor=officer, incident_id=incident.id, to="intended")
     result = write_letters(run, readers, tmp_path, workers=1)
