@@ -13,7 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from cli.common import AsUser, JsonOut, command_session, console, fail, print_json, table
 from incidents.config import get_settings
-from incidents.documents import service
+from incidents.documents import service, wording
+from incidents.i18n import gettext as _
 from incidents.documents.bulk import LettersConflict, write_letters
 from incidents.documents.kinds import AUDIENCE_KINDS, Audience, DocumentKind
 
@@ -119,7 +120,36 @@ def letters(
                   f"{result.bytes / 2**20:.1f} MB in {out} ({result.seconds:.1f} s)")
 
 
+def letter_wording(
+    incident_id: IncidentId,
+    cause_ja: Annotated[str | None, typer.Option("--cause-ja", help="The cause, in one or two sentences (Japanese)")] = None,
+    cause_en: Annotated[str | None, typer.Option("--cause-en", help="The cause (English)")] = None,
+    actions_ja: Annotated[str | None, typer.Option("--actions-ja", help="What was done (Japanese)")] = None,
+    actions_en: Annotated[str | None, typer.Option("--actions-en", help="What was done (English)")] = None,
+    measures_ja: Annotated[str | None, typer.Option("--measures-ja", help="What will change (Japanese)")] = None,
+    measures_en: Annotated[str | None, typer.Option("--measures-en", help="What will change (English)")] = None,
+    as_user: AsUser = None,
+    as_json: JsonOut = False,
+):
+    """Show, or set, what letters say beyond the recorded facts (written for outside readers)."""
+    data = wording.WordingIn(cause_ja=cause_ja, cause_en=cause_en, actions_ja=actions_ja, actions_en=actions_en,
+                             measures_ja=measures_ja, measures_en=measures_en)
+    with command_session(as_user) as (session, actor):
+        if any(v is not None for v in data.model_dump().values()):
+            out = wording.set_wording(session, actor=actor, incident_id=incident_id, data=data)
+        else:
+            out = wording.get(session, actor=actor, incident_id=incident_id)
+    if as_json:
+        print_json(out)
+        return
+    labels = {"cause": _("Cause"), "actions": _("What was done"), "measures": _("What will change")}
+    table(None, [_("Wording"), _("Japanese"), _("English")],
+          [[label, getattr(out, f"{key}_ja") or _("(from the record)"), getattr(out, f"{key}_en") or _("(from the record)")]
+           for key, label in labels.items()])
+
+
 def register(app: typer.Typer) -> None:
     app.command("document")(document)
     app.command("documents")(documents)
     app.command("letters")(letters)
+    app.command("letter-wording")(letter_wording)

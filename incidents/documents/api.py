@@ -6,7 +6,7 @@ from fastapi import APIRouter, BackgroundTasks
 from fastapi.responses import FileResponse, Response
 
 from incidents.api_deps import CurrentUser, SessionDep
-from incidents.documents import jobs, service
+from incidents.documents import jobs, service, wording
 from incidents.documents.models import DocumentCreate, DocumentPublic, LetterJobPublic, LettersCreate, StepLink
 
 router = APIRouter(tags=["documents"])
@@ -64,3 +64,14 @@ def download_letters(job_id: int, session: SessionDep, user: CurrentUser):
     media = "application/pdf" if path.suffix == ".pdf" else "application/zip"
     return FileResponse(path, media_type=media, filename=f"incident{job.incident_id}-{job.kind}-{job.lang}{path.suffix}",
                         headers={"X-Content-SHA256": job.sha256})
+
+
+@router.get("/incidents/{incident_id}/letter-wording", response_model=wording.WordingPublic)
+def get_wording(incident_id: int, session: SessionDep, user: CurrentUser):
+    """What letters say beyond the recorded facts (cause, what was done, what will change), per language."""
+    return wording.get(session, actor=user, incident_id=incident_id)
+
+
+@router.put("/incidents/{incident_id}/letter-wording", response_model=wording.WordingPublic)
+def set_wording(incident_id: int, body: wording.WordingIn, session: SessionDep, user: CurrentUser):
+    return wording.set_wording(session, actor=user, incident_id=incident_id, data=body)

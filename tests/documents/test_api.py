@@ -125,3 +125,22 @@ def test_cli_document_documents_letters(cli, make_user, make_incident, tmp_path)
     assert code == 0, err
     pdf = next((tmp_path / "aff").glob("*.pdf")).read_bytes()
     assert "本人一様" in flat(pdf_text(pdf)) and "〒100-0001" in pdf_text(pdf)
+
+
+def test_letter_wording_over_http_and_the_cli(client, cli, make_user, make_incident, auth_headers):
+    manager = make_user("manager")
+    incident = make_incident(manager)
+    h = auth_headers(manager)
+    url = f"/api/v1/incidents/{incident.id}/letter-wording"
+    assert client.get(url, headers=h).json()["cause_ja"] == ""
+    r = client.put(url, headers=h, json={"cause_ja": "宛先の候補表示から\n別のお客様を選択したことによるものです。\x00"})
+    assert r.status_code == 200, r.text
+    assert r.json()["cause_ja"] == "宛先の候補表示から 別のお客様を選択したことによるものです。"  # one paragraph, no NUL
+    assert client.put(url, headers=h, json={"cause_ja": "x" * 5000}).status_code == 422
+    assert client.put(url, headers=h, json={"cause_ja": 3}).status_code == 422
+    assert client.put(f"/api/v1/incidents/{incident.id + 99}/letter-wording", headers=h, json={}).status_code == 404
+    code, out, err = cli("letter-wording", incident.id, "--measures-en", "A second person checks external mail.",
+                         "--as", manager.email, "--json")
+    assert code == 0, err
+    assert json.loads(out)["measures_en"] == "A second person checks external mail."
+    assert json.loads(out)["cause_ja"].startswith("宛先の候補表示から")
