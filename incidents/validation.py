@@ -7,7 +7,9 @@ import re
 from email_validator import EmailNotValidError, validate_email
 
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+# A host label; «ab--…» (two characters then two hyphens) is reserved for Punycode (RFC 5890 R-LDH labels):
+# such labels are left to the reference validator.
+_LABEL = r"(?![A-Za-z0-9]{2}--)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 # The common case (plain ASCII dot-atom @ host.tld) is checked by this expression; anything else
 # (quoted local parts, internationalised addresses, odd cases) goes to email-validator, the reference.
 _PLAIN = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9-]{{1,59}})")
