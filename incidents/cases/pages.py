@@ -6,21 +6,18 @@ from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
-from pydantic import ValidationError
 
 from incidents.api_deps import SessionDep
 from incidents.audit import service as audit
 from incidents.cases import labels, service
-from incidents.cases.forms import recipient_lines
+from incidents.cases.forms import FormInvalid, form_values, incident_from_form
 from incidents.cases.queries import IncidentFilter
 from incidents.cases.record import record_of
-from incidents.cases.schemas import IncidentCreate
 from incidents.config import get_settings
 from incidents.i18n import gettext as _
 from incidents.cases.access import can_manage
 from incidents.people.access import managed_department_ids
 from incidents.pagekit import CsrfChecked, PageUser, incident_sections, render
-from incidents.times import parse_datetime
 
 router = APIRouter(include_in_schema=False)
 RECIPIENTS_PER_PAGE = 50
@@ -38,35 +35,6 @@ def home(request: Request, session: SessionDep, user: PageUser, status: str | No
                                                 "scope": scope, **labels.form_options()})
 
 
-def _local_input(value: str) -> datetime | str:
-    if not value:
-        return value
-    try:
-        return parse_datetime(value)
-    except ValueError:
-        return value  # the schema says what is wrong with it
-
-
-def _form_to_payload(form) -> dict:
-    return {
-        "title": form.get("title", ""),
-        "mistake_type": form.get("mistake_type", ""),
-        "discovery_method": form.get("discovery_method", ""),
-        "sent_at": _local_input(form.get("sent_at", "")),
-        "discovered_at": _local_input(form.get("discovered_at", "")),
-        "message": {"subject": form.get("subject", ""), "sender": form.get("sender") or None,
-                    "summary": form.get("summary", "")},
-        "recipients": recipient_lines(form.get("unintended", ""), "unintended")
-        + recipient_lines(form.get("intended", ""), "intended"),
-        "data_items": form.getlist("data_items"),
-        "affected_persons": form.get("affected_persons") or 0,
-        "protection": form.get("protection") or "none",
-        "key_exposed": form.get("key_exposed") == "on",
-        "improper_purpose": form.get("improper_purpose") == "on",
-        "jurisdictions": ["jp", "eu"] if form.get("eu") == "on" else ["jp"],
-    }
-
-
 @router.get("/incidents/new")
 def report_form(request: Request, user: PageUser):
     now = datetime.now(get_settings().tz).strftime("%Y-%m-%dT%H:%M")
@@ -77,12 +45,11 @@ def report_form(request: Request, user: PageUser):
 @router.post("/incidents/new", dependencies=[CsrfChecked])
 async def report_submit(request: Request, session: SessionDep, user: PageUser):
     form = await request.form()
+    values = form_values(form)
     try:
-        data = IncidentCreate.model_validate(_form_to_payload(form))
-    except ValidationError as exc:
-        errors = [f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()]
-        values = {k: form.get(k) for k in form.keys()}
-        values["data_items"] = form.getlist("data_items")
+        data = incident_from_form(values)
+    except FormInvalid as exc:
+        errors = exc.lines()
         return render(request, "pages/report.html", {"form": values, "errors": errors, **labels.form_options()},
                       status_code=422)
     incident = service.report(session, actor=user, data=data)

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse
 from incidents.api_deps import SessionDep
 from incidents.cases import labels
 from incidents.cases import service as cases
+from incidents.cases.forms import FormInvalid
 from incidents.config import get_settings
 from incidents.errors import DomainError
 from incidents.guided_report import form
@@ -70,17 +71,15 @@ async def report_submit(request: Request, session: SessionDep, user: PageUser):
         except DomainError as exc:
             message = getattr(exc, f"message_{get_locale()}", None) or exc.detail
             return _wizard(request, user, values, {"mail": f"{_('The mail could not be read.')} {message}"}, 422)
-    data = form.payload(values, draft)
-    checked, errors = form.validate(data)
-    if errors:
+    try:
+        checked = form.incident(values, draft)
+    except FormInvalid as exc:
+        errors = dict(exc.errors)
         if draft is not None:
             errors.setdefault("mail", _("Please add the mail again: files are not kept when a form comes back."))
         return _wizard(request, user, values, errors, 422)
     if draft is not None:
-        overrides = {k: v for k, v in checked.model_dump().items() if k != "discovery_method"}
-        incident = intake.create_from_draft(session, actor=user, draft=draft, discovery_method=checked.discovery_method,
-                                            discovered_at=checked.discovered_at, accept_findings=True,
-                                            overrides=overrides)
+        incident = intake.import_mail(session, actor=user, draft=draft, data=checked, accepted=True)
     else:
         incident = cases.report(session, actor=user, data=checked)
     return RedirectResponse(f"/report/{incident.id}/done", status_code=303)

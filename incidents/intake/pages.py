@@ -15,13 +15,14 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from incidents.api_deps import SessionDep
 from incidents.cases import labels
+from incidents.cases.forms import FormInvalid, form_values, incident_from_form
 from incidents.config import get_settings
 from incidents.errors import DomainError, InvalidInput
 from incidents.i18n import gettext as _
 from incidents.intake import service
+from incidents.intake.draft import apply_suggestions
 from incidents.intake.parse import read_limited
 from incidents.pagekit import CsrfChecked, PageUser, render
-from incidents.times import parse_datetime
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,50 +65,53 @@ async def review(request: Request, session: SessionDep, user: PageUser):
             message = exc.message_ja
         return render(request, "pages/intake/upload.html", {"error": message}, status_code=exc.status_code)
     token = _signer().dumps({"uid": user.id, "draft": _slim(draft)})
+    return _review(request, user, draft, token)
+
+
+def _review(request: Request, user, draft: dict[str, Any], token: str, values: dict[str, Any] | None = None,
+            errors: list[str] | None = None, status_code: int = 200):
     now = datetime.now(get_settings().tz).strftime("%Y-%m-%dT%H:%M")
     return render(request, "pages/intake/review.html",
-                  {"draft": draft, "token": token, "now": now, **_choices(),
+                  {"draft": draft, "token": token, "now": now, "form": values or {}, "errors": errors or [],
+                   **_choices(),
                    "evidence_key": "evidence_en" if user.locale == "en" else "evidence_ja",
-                   "message_key": "message_en" if user.locale == "en" else "message_ja"})
+                   "message_key": "message_en" if user.locale == "en" else "message_ja"}, status_code=status_code)
 
 
 def _slim(draft: dict[str, Any]) -> dict[str, Any]:
     """What the create step needs back (the signed copy travels with the form, not the mail)."""
     return {"incident": draft["incident"], "source": draft["source"],
             "findings": [{k: f.get(k) for k in ("type", "confidence", "addresses", "intended_domain",
-                                                 "intended_address")} for f in draft["findings"]],
-            "warnings": draft["warnings"]}
+                                                 "intended_address", "evidence_ja", "evidence_en")}
+                         for f in draft["findings"]],
+            "warnings": draft["warnings"],
+            **{k: draft.get(k) for k in ("suggested_mistake_type", "suggested_data_items",
+                                         "suggested_affected_persons", "suggested_protection")}}
+
+
+# What the review form asks; the rest of the incident is the mail's reading (with the accepted proposals).
+REVIEW_ASKS = ("title", "mistake_type", "discovery_method", "sent_at", "discovered_at", "data_items",
+               "affected_persons", "protection", "key_exposed", "eu")
 
 
 @router.post("/intake/mail/create", dependencies=[CsrfChecked])
 async def create(request: Request, session: SessionDep, user: PageUser):
     form = await request.form()
+    token = str(form.get("draft_token", ""))
     try:
-        payload = _signer().loads(str(form.get("draft_token", "")))
+        payload = _signer().loads(token)
     except BadSignature:
         raise InvalidInput("the review form was altered or has expired; upload the mail again") from None
     if payload.get("uid") != user.id:
         raise InvalidInput("this review belongs to another user; upload the mail again")
-    discovered = str(form.get("discovered_at") or "")
-    try:
-        moment = parse_datetime(discovered)
-    except ValueError:
-        raise InvalidInput("discovered_at: give the date and time it was found") from None
-    overrides = {
-        "title": str(form.get("title") or "").strip() or None,
-        "mistake_type": str(form.get("mistake_type") or "other"),
-        "data_items": list(form.getlist("data_items")),
-        "affected_persons": int(form.get("affected_persons") or 0),
-        "protection": str(form.get("protection") or "none"),
-        "key_exposed": form.get("key_exposed") == "on",
-        "jurisdictions": ["jp", "eu"] if form.get("eu") == "on" else ["jp"],
-    }
-    if form.get("sent_at"):
-        overrides["sent_at"] = parse_datetime(str(form.get("sent_at")))
     draft = payload["draft"]
+    accepted = form.get("apply_recipients") == "on"
+    values = form_values(form, REVIEW_ASKS)
     # the user's choices on the form are the decision: nothing else is applied on top of them
-    incident = service.create_from_draft(
-        session, actor=user, draft=draft, discovery_method=str(form.get("discovery_method") or ""),
-        discovered_at=moment, accept_findings=form.get("apply_recipients") == "on", overrides=overrides,
-    )
+    try:
+        data = incident_from_form(values, mail=apply_suggestions(draft, accept_findings=accepted))
+    except FormInvalid as exc:
+        errors = exc.lines()
+        return _review(request, user, draft, token, values, errors, status_code=422)
+    incident = service.import_mail(session, actor=user, draft=draft, data=data, accepted=accepted)
     return RedirectResponse(f"/incidents/{incident.id}?reported=1", status_code=303)

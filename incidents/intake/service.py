@@ -157,6 +157,12 @@ def create_from_draft(
         err = exc.errors()[0]
         where = ".".join(str(x) for x in err["loc"])
         raise InvalidInput(f"{where}: {err['msg']}" if where else err["msg"]) from None
+    return import_mail(session, actor=actor, draft=draft, data=data, accepted=accept_findings)
+
+
+def import_mail(session: Session, *, actor: User, draft: dict[str, Any], data: IncidentCreate,
+                accepted: bool) -> Incident:
+    """Report the incident `data` (checked by the caller's form or contract) as read from the draft's mail."""
     created = cases.report(session, actor=actor, data=data)
     record(
         session, actor=actor, action="intake.mail_imported", incident_id=created.id, entity="incident",
@@ -164,7 +170,7 @@ def create_from_draft(
         after={
             "source": {k: draft["source"].get(k) for k in ("format", "message_id", "sha256", "filename")},
             "findings": [{"type": f["type"], "confidence": f["confidence"]} for f in draft.get("findings", [])],
-            "accepted": accept_findings,
+            "accepted": accepted,
             "warnings": [w["code"] for w in draft.get("warnings", [])],
         },
     )
