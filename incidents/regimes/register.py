@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta
 from typing import IO, Any, Iterable
 
@@ -97,7 +98,18 @@ def _local(value: datetime | None) -> datetime | None:
     """Excel has no time zones: the organisation's wall-clock time, to the minute."""
     if value is None:
         return None
-    return value.astimezone(get_settings().tz).replace(tzinfo=None, second=0, microsecond=0)
+    tz = get_settings().tz
+    offset = _fixed_offset(tz)
+    if offset is not None and value.utcoffset() == timedelta(0):  # stored times are UTC: just shift them
+        return value.replace(tzinfo=None, second=0, microsecond=0) + offset
+    return value.astimezone(tz).replace(tzinfo=None, second=0, microsecond=0)
+
+
+@lru_cache(maxsize=8)
+def _fixed_offset(tz: Any) -> timedelta | None:
+    """The zone's offset if it never changes (Asia/Tokyo since 1951), else None."""
+    offsets = {tz.utcoffset(datetime(year, month, 1)) for year in (1990, 2010, 2030) for month in (1, 7)}
+    return offsets.pop() if len(offsets) == 1 else None
 
 
 def _bounds(filters: RegisterFilter) -> tuple[datetime | None, datetime | None]:
@@ -152,13 +164,30 @@ def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
         yield ids[i:i + size]
 
 
-def _obligations_by_incident(session: Session, ids: list[int]) -> dict[int, list[Obligation]]:
-    out: dict[int, list[Obligation]] = {}
+OBLIGATION_FIELDS = (Obligation.id, Obligation.incident_id, Obligation.key, Obligation.regime, Obligation.kind,
+                     Obligation.to, Obligation.status, Obligation.due_at, Obligation.submitted_at,
+                     Obligation.reference, Obligation.rule_version, Obligation.arose_at)
+REPORT_KEYS = ("appi:preliminary", "mynumber:preliminary")  # their basis gives the register's grounds
+
+
+def _obligations_by_incident(session: Session, ids: list[int]) -> dict[int, list[Any]]:
+    """The columns the register shows (not the rule snapshots nor the submitted forms: they are large)."""
+    out: dict[int, list[Any]] = {}
     for chunk in _chunks(ids):
-        for o in session.execute(select(Obligation).where(Obligation.incident_id.in_(chunk),
-                                                          Obligation.status != ObligationStatus.withdrawn)
-                                 .order_by(Obligation.incident_id, Obligation.due_at)).scalars():
+        for o in session.execute(select(*OBLIGATION_FIELDS).where(
+                Obligation.incident_id.in_(chunk), Obligation.status != ObligationStatus.withdrawn)
+                .order_by(Obligation.incident_id, Obligation.due_at)):
             out.setdefault(o.incident_id, []).append(o)
+    return out
+
+
+def _grounds(session: Session, ids: list[int]) -> dict[int, set[str]]:
+    out: dict[int, set[str]] = {}
+    for chunk in _chunks(ids):
+        for incident_id, basis in session.execute(select(Obligation.incident_id, Obligation.basis).where(
+                Obligation.incident_id.in_(chunk), Obligation.key.in_(REPORT_KEYS),
+                Obligation.status != ObligationStatus.withdrawn)):
+            out.setdefault(incident_id, set()).update(basis or [])
     return out
 
 
@@ -190,8 +219,30 @@ def _delay_reasons(session: Session, ids: list[int]) -> dict[int, str]:
     return out
 
 
+class _Labels:
+    """Labels looked up once per (table, code): a register repeats the same few thousand times."""
+
+    def __init__(self, locale: str):
+        self.locale, self.memo = locale, {}
+
+    def __call__(self, table: LabelTable, code: Any) -> str:
+        key = (table.name, code)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = table.label(code, self.locale)
+        return found
+
+    def join(self, table: LabelTable, codes: list[str]) -> str:
+        key = (table.name, tuple(codes))
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = table.join(codes, self.locale)
+        return found
+
+
 def register(session: Session, *, actor: User, filters: RegisterFilter, locale: str | None = None) -> Register:
     locale = locale or get_locale()
+    L = _Labels(locale)
     rows = session.execute(incidents_query(session, actor, filters)).all()
     incidents = [r[0] for r in rows]
     depts = {r[0].id: r[1] or "" for r in rows}
@@ -199,43 +250,43 @@ def register(session: Session, *, actor: User, filters: RegisterFilter, locale: 
     by_incident = _obligations_by_incident(session, ids)
     _previews(session, incidents, by_incident)
     reasons = _delay_reasons(session, ids)
+    grounds_of = _grounds(session, ids)
     now = utcnow()
     out = Register(locale=locale)
     yes, no = ANSWERS.label("yes", locale), ANSWERS.label("no", locale)
     for i in incidents:
         obs = by_incident.get(i.id, [])
         pending = [o for o in obs if o.status == ObligationStatus.pending]
-        appi = [o for o in obs if o.regime in (Regime.appi, Regime.mynumber) and o.kind == "preliminary"]
-        grounds = sorted({b for o in appi for b in (o.basis or [])})
+        appi = [o for o in obs if o.key in REPORT_KEYS]
+        grounds = sorted(grounds_of.get(i.id) or {b for o in appi for b in (getattr(o, "basis", None) or [])})
         out.incidents.append({
             "id": i.id, "title": i.title, "department": depts[i.id],
-            "mistake_type": MISTAKE_TYPES.label(i.mistake_type, locale),
-            "discovery_method": DISCOVERY_METHODS.label(i.discovery_method, locale),
+            "mistake_type": L(MISTAKE_TYPES, i.mistake_type),
+            "discovery_method": L(DISCOVERY_METHODS, i.discovery_method),
             "sent_at": _local(i.sent_at), "discovered_at": _local(i.discovered_at), "reported_at": _local(i.reported_at),
             "affected_persons": int(i.affected_persons or 0), "recipients": int(i.recipients_count or 0),
-            "data_items": DATA_ITEMS.join(i.data_items or [], locale), "protection": PROTECTION.label(i.protection, locale),
+            "data_items": L.join(DATA_ITEMS, i.data_items or []), "protection": L(PROTECTION, i.protection),
             "improper_purpose": yes if i.improper_purpose else no, "appi_reportable": yes if appi else no,
             "grounds": ", ".join(grounds), "obligations": len(obs), "pending": len(pending),
             "overdue": sum(1 for o in pending if o.due_at < now),
             "next_due": _local(min((o.due_at for o in pending), default=None)),
-            "summary": "; ".join(_summary(o, locale) for o in obs),
-            "status": STATUS.label(i.status, locale), "closed_at": _local(i.closed_at),
+            "summary": "; ".join(_summary(o, L) for o in obs),
+            "status": L(STATUS, i.status), "closed_at": _local(i.closed_at),
         })
         for o in obs:
             late = (o.submitted_at or now) > o.due_at if o.status != ObligationStatus.released else False
             out.obligations.append({
-                "id": i.id, "title": i.title, "department": depts[i.id], "regime": REGIMES.label(o.regime, locale),
-                "kind": OBLIGATION_KINDS.label(o.kind, locale), "to": ADDRESSEES.label(o.to, locale),
-                "due": _local(o.due_at), "status": OBLIGATION_STATUS.label(o.status, locale),
+                "id": i.id, "title": i.title, "department": depts[i.id], "regime": L(REGIMES, o.regime),
+                "kind": L(OBLIGATION_KINDS, o.kind), "to": L(ADDRESSEES, o.to),
+                "due": _local(o.due_at), "status": L(OBLIGATION_STATUS, o.status),
                 "submitted_at": _local(o.submitted_at), "reference": o.reference, "late": yes if late else no,
                 "delay_reason": reasons.get(o.id, ""), "rule_version": o.rule_version, "arose_at": _local(o.arose_at),
             })
     return out
 
 
-def _summary(o: Obligation, locale: str) -> str:
-    text = f"{REGIMES.label(o.regime, locale)} {OBLIGATION_KINDS.label(o.kind, locale)}: " \
-           f"{OBLIGATION_STATUS.label(o.status, locale)}"
+def _summary(o: Any, L: "_Labels") -> str:
+    text = f"{L(REGIMES, o.regime)} {L(OBLIGATION_KINDS, o.kind)}: {L(OBLIGATION_STATUS, o.status)}"
     when = o.submitted_at if o.status == ObligationStatus.submitted else o.due_at
     return f"{text} ({_local(when):%Y-%m-%d})" if when else text
 
