@@ -6,6 +6,7 @@
     incidents correspondence list ID [KEY]
     incidents regulator export ID --phase preliminary|final [--form ppc|pmark] [--json]
     incidents export --format xlsx|csv --out FILE [--from DATE] [--to DATE] [--department D] [--regime R]
+    incidents rollup quarterly-batch|half-yearly|yearly --period P --format xlsx|pdf --out FILE
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from incidents.config import get_settings
 from incidents.i18n import gettext as _
 from incidents.regimes import correspondence, service
 from incidents.regimes import register as ledger
+from incidents.regimes import rollups
 from incidents.regimes.catalogue import Entrustment, To
 from incidents.regimes.forms import RegulatorForm
 from incidents.regimes.models import LogKind
@@ -229,9 +231,34 @@ def export(
     console.print(_("%(n)s incidents written to %(file)s", n=len(reg.incidents), file=str(out)), markup=False)
 
 
+def rollup(
+    kind: Annotated[str, typer.Argument(help="quarterly-batch | half-yearly | yearly")],
+    period: Annotated[str, typer.Option("--period", help="2026Q2 (quarter), 2026H1 (fiscal half), 2026 (fiscal year)")],
+    fmt: Annotated[str, typer.Option("--format", help="xlsx | pdf")],
+    out: Annotated[Path, typer.Option("--out", help="The file to write")],
+    as_user: AsUser = None,
+):
+    """A periodic report: the quarterly batch for a finance association, a local government's half-yearly
+    publication list, or the yearly statistics for management."""
+    if kind not in rollups.KINDS:
+        fail("the roll-up is quarterly-batch, half-yearly or yearly")
+    if fmt not in rollups.FORMATS:
+        fail("--format is xlsx or pdf")
+    tmp = out.with_name(f".{out.name}.part")
+    try:
+        with command_session(as_user) as (session, actor), tmp.open("wb") as fh:
+            result = rollups.export(session, actor=actor, kind=kind, period=period, fmt=fmt, target=fh)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    console.print(_("%(title)s (%(period)s) written to %(file)s", title=result.title, period=result.period.label,
+                    file=str(out)), markup=False)
+
+
 def register(app: typer.Typer) -> None:
     app.command("obligations")(obligations)
     app.add_typer(regimes_app, name="regimes")
     app.add_typer(correspondence_app, name="correspondence")
     app.add_typer(regulator_app, name="regulator")
     app.command("export")(export)
+    app.command("rollup")(rollup)

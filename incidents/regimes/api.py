@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Literal
 
 from fastapi import APIRouter, Query, Response
@@ -10,12 +11,13 @@ from fastapi import APIRouter, Query, Response
 from incidents.api_deps import CurrentUser, SessionDep
 from incidents.regimes import correspondence, service
 from incidents.regimes import register as ledger
+from incidents.regimes import rollups
 from incidents.regimes.correspondence import EntryIn, EntryPublic
 from incidents.regimes.forms import RegulatorForm
 from incidents.regimes.ppc_form import build_form
 from incidents.regimes.public import ObligationPublic
 from incidents.regimes.service import OverridesIn, OverridesPublic
-from incidents.times import Day
+from incidents.times import parse_date
 
 router = APIRouter(tags=["regimes"])
 
@@ -63,12 +65,25 @@ def _download(data: bytes, fmt: str, name: str) -> Response:
 @router.get("/register", response_class=Response,
             responses={200: {"content": {ledger.MEDIA_TYPES["xlsx"]: {}, "text/csv": {}}}})
 def export_register(session: SessionDep, user: CurrentUser, format: Literal["xlsx", "csv"] = "xlsx",
-                    date_from: Day | None = Query(default=None, alias="from"),
-                    date_to: Day | None = Query(default=None, alias="to"),
+                    date_from: str | None = Query(default=None, alias="from", max_length=40),
+                    date_to: str | None = Query(default=None, alias="to", max_length=40),
                     department: str | None = Query(default=None, max_length=200),
                     regime: str | None = Query(default=None, max_length=40)):
     """The register (officers: every incident; managers: their departments), one row per incident."""
     buf = io.BytesIO()
-    filters = ledger.RegisterFilter(date_from=date_from, date_to=date_to, department=department, regime=regime)
+    filters = ledger.RegisterFilter(date_from=parse_date(date_from) if date_from else None,
+                                    date_to=parse_date(date_to) if date_to else None,
+                                    department=department or None, regime=regime or None)
     ledger.export(session, actor=user, filters=filters, fmt=format, target=buf, locale=user.locale)
     return _download(buf.getvalue(), format, "register")
+
+
+@router.get("/register/rollups/{kind}", response_class=Response,
+            responses={200: {"content": {ledger.MEDIA_TYPES["xlsx"]: {}, "application/pdf": {}}}})
+def export_rollup(kind: Literal["quarterly-batch", "half-yearly", "yearly"], session: SessionDep, user: CurrentUser,
+                  period: str = Query(max_length=12), format: Literal["xlsx", "pdf"] = "xlsx"):
+    """Officers: the quarterly batch (period 2026Q2), the half-yearly publication list (2026H1) or the yearly
+    statistics (2026 = fiscal year April 2026 – March 2027)."""
+    buf = io.BytesIO()
+    rollups.export(session, actor=user, kind=kind, period=period, fmt=format, target=buf, locale=user.locale)
+    return _download(buf.getvalue(), format, f"{kind}-{re.sub(r'[^0-9A-Za-z]', '', period)[:12]}")

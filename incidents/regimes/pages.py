@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 
 from incidents.api_deps import SessionDep
 from incidents.config import get_settings
-from incidents.errors import InvalidInput
+from incidents.errors import Forbidden, InvalidInput
 from incidents.i18n import get_locale
 from incidents.cases.access import visible_incident
 from incidents.regimes import correspondence, service
@@ -19,6 +19,7 @@ from incidents.regimes.labels import ENTRUSTMENT, LOG_KINDS, REGIMES
 from incidents.regimes.models import LogKind
 from incidents.regimes.ppc_form import build_form
 from incidents.times import parse_datetime
+from incidents.types import utcnow
 from incidents.pagekit import CsrfChecked, PageUser, incident_section, render
 
 router = APIRouter(include_in_schema=False)
@@ -99,3 +100,22 @@ def regulator_page(incident_id: int, request: Request, session: SessionDep, user
     result = build_form(session, actor=user, incident_id=incident_id, phase=phase, form=form)
     return render(request, "pages/regimes/regulator.html",
                   {"incident": incident, "form": result, "phase": phase, "form_name": form})
+
+
+@router.get("/register")
+def register_page(request: Request, session: SessionDep, user: PageUser):
+    """Officers (and managers, for their departments): the register and the periodic reports."""
+    if not (user.is_officer or user.is_manager):
+        raise Forbidden("the register is for privacy officers and managers")
+    from incidents.people.models import Department
+    from sqlalchemy import select
+
+    today = utcnow().astimezone(get_settings().tz).date()
+    quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+    fiscal = today.year if today.month >= 4 else today.year - 1
+    half = f"{fiscal}H{1 if 4 <= today.month <= 9 else 2}"
+    return render(request, "pages/regimes/register.html", {
+        "departments": list(session.execute(select(Department.name).order_by(Department.name)).scalars()),
+        "regimes": [(r.value, REGIMES.label(r)) for r in CONFIGURABLE],
+        "officer": user.is_officer, "quarter": quarter, "half": half, "fiscal": str(fiscal),
+    })

@@ -65,3 +65,18 @@ def test_officer_sets_entrustment_on_the_page(client, team, make_incident, setti
     assert r.status_code == 303
     html = client.get(f"/incidents/{inc.id}", headers=HTML).text
     assert "委託元への通知" in html and "株式会社委託元" in html and "JIPDEC" in html
+
+
+def test_register_page_for_officers_only(client, team, make_incident, settings_env):
+    settings_env(regimes="appi")
+    officer, manager, employee = team
+    make_incident(employee)
+    login(client, employee)
+    assert client.get("/register", headers=HTML).status_code == 403
+    client.cookies.clear()
+    login(client, officer)
+    html = client.get("/register", headers=HTML).text
+    assert "事案の台帳" in html and 'action="/api/v1/register"' in html and "定期報告" in html
+    # the page's own form, empty fields and all, downloads the register
+    r = client.get("/api/v1/register?from=&to=&department=&regime=&format=csv")
+    assert r.status_code == 200 and r.content.startswith(b"\xef\xbb\xbf")
