@@ -6,7 +6,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPBearer
 from sqlmodel import Session
 
 from incidents.db import SessionDep, get_session
@@ -81,7 +82,14 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
     return user
 
 
-def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+# Declared for the OpenAPI document (operations that need a caller carry `security`); optional_user reads them.
+_BEARER = HTTPBearer(auto_error=False, scheme_name="token", description=(
+    "An API token: `Authorization: Bearer inc_…`. The web pages' session cookie works too (with X-CSRF-Token "
+    "on changes)."))
+
+
+def current_user(user: Annotated[User | None, Depends(optional_user)],
+                 _token: Annotated[object, Security(_BEARER)] = None) -> User:
     if user is None:
         raise Unauthorized("log in, or send an API token as 'Authorization: Bearer …'")
     return user

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -19,12 +20,12 @@ from incidents.config import get_settings
 from incidents.errors import DomainError
 from incidents.migrations import ensure_migrated
 from incidents.pagekit import LoginRequired
+from incidents.security import apidocs, bounds, contract, logs
+from incidents.security.failsafe import CatchAll
+from incidents.security.headers import SecurityHeaders
 
 log = logging.getLogger("incidents")
 STATIC = Path(__file__).parent / "static"
-
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
 
 def _wants_html(request: Request) -> bool:
@@ -82,33 +83,6 @@ class _TooBig(Exception):
     pass
 
 
-class SecurityHeaders:
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-
-        async def send_with_headers(message):
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                names = {k.lower() for k, _ in headers}
-                extra = {
-                    b"x-content-type-options": b"nosniff",
-                    b"referrer-policy": b"same-origin",
-                    b"x-frame-options": b"DENY",
-                    b"content-security-policy": CSP.encode(),
-                }
-                if scope["path"].startswith("/docs") or scope["path"].startswith("/redoc"):
-                    extra.pop(b"content-security-policy")  # Swagger UI's own inline script
-                headers += [(k, v) for k, v in extra.items() if k not in names]
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
 def create_app(*, check_migrations: bool = True) -> FastAPI:
     settings = get_settings()
     plugins.load()
@@ -119,7 +93,8 @@ def create_app(*, check_migrations: bool = True) -> FastAPI:
             ensure_migrated()
         yield
 
-    app = FastAPI(title="incidents", version=__version__, lifespan=lifespan, docs_url="/docs",
+    logs.install()
+    app = FastAPI(title="incidents", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url="/api/v1/openapi.json", description="Email misdelivery incident response.")
 
     @app.exception_handler(DomainError)
@@ -139,22 +114,36 @@ def create_app(*, check_migrations: bool = True) -> FastAPI:
         return JSONResponse(status_code=status, content={"error": code, "detail": _validation_message(exc)})
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException):
+    async def http_error(request: Request, exc: StarletteHTTPException):
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            allowed = contract.allowed_methods(request.app.openapi(), request.url.path)
+            if allowed:
+                headers["Allow"] = ", ".join(allowed)
         return JSONResponse(status_code=exc.status_code, content={"error": code, "detail": str(exc.detail)},
-                            headers=getattr(exc, "headers", None))
+                            headers=headers or None)
 
-    @app.exception_handler(Exception)
-    async def unexpected(_request: Request, exc: Exception):
-        log.exception("unexpected error", exc_info=exc)
-        return JSONResponse(status_code=500, content={"error": "internal", "detail": "an unexpected error occurred"})
+    @app.exception_handler(DataError)
+    @app.exception_handler(OverflowError)
+    async def unstorable(request: Request, exc: Exception):
+        # A value the database cannot hold (a number beyond its column, a NUL in PostgreSQL text) that no bound
+        # at the edge caught: the caller's input, not our fault. Logged (without values) so the bound is added.
+        from incidents.security.failsafe import describe
+
+        log.warning("value refused by the database in %s %s: %s", request.method, request.url.path, describe(exc))
+        return JSONResponse(status_code=422, content={
+            "error": "invalid_input", "detail": "a value is out of range or cannot be stored"})
 
     for module in plugins.modules("api"):
-        app.include_router(module.router, prefix="/api/v1")
+        app.include_router(module.router, prefix="/api/v1", dependencies=[bounds.CHECKED])
     for module in plugins.modules("pages"):
-        app.include_router(module.router)
+        app.include_router(module.router, dependencies=[bounds.CHECKED])
+    contract.install(app, bounds.annotate)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    apidocs.install(app)
 
+    app.add_middleware(CatchAll)  # innermost of ours: a 500 still gets the session and security headers
     app.add_middleware(SessionMiddleware, secret_key=settings.resolved_secret_key(), session_cookie="incidents_session",
                        max_age=settings.session_max_age_s, same_site="lax", https_only=settings.cookie_secure)
     app.add_middleware(SecurityHeaders)

@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     default_locale: str = "ja"
     secret_key: str = ""
     cookie_secure: bool = False  # set true behind HTTPS
+    hsts_max_age: int = 0  # seconds of Strict-Transport-Security (e.g. 31536000 behind HTTPS); 0 = no header
     session_max_age_s: int = 12 * 3600  # absolute: a session ends this long after sign-in, however busy
     session_idle_s: int = 2 * 3600  # idle: a session unused this long ends
 

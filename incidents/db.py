@@ -37,14 +37,16 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         # A unit of work that writes takes the write lock at BEGIN, so concurrent writers queue
         # (busy_timeout) instead of failing half-way (e.g. two processes appending to the audit chain).
         # Reads begin deferred and never block anyone (WAL).
         event.listen(engine, "begin", _begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # hide_parameters: a database error's message never carries the values (titles, names, phone numbers),
+    # so no log line does either.
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True)
 
 
 def get_engine(url: str | None = None) -> Engine:

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Annotated
 
+from pydantic import Field
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
+
+# The largest key, page or count a request may carry: PostgreSQL's `integer` (SQLite's is 2^63 - 1). Integers
+# in paths and query strings are bounded by incidents.security.bounds; in bodies, use DbId (or a `le=` of
+# your own): tests/security/test_contract.py holds every body integer to a bound.
+MAX_INT = 2**31 - 1
+DbId = Annotated[int, Field(ge=1, le=MAX_INT)]
 
 
 def utcnow() -> datetime:

@@ -60,17 +60,17 @@ def my_countermeasures(session: SessionDep, user: CurrentUser, open_only: bool =
     return service.list_countermeasures(session=session, actor=user, mine=True, open_only=open_only)
 
 
-@router.get("/countermeasures/{countermeasure_id}", response_model=CountermeasurePublic)
+@router.get("/countermeasures/{countermeasure_id:int}", response_model=CountermeasurePublic)
 def get_countermeasure(countermeasure_id: int, session: SessionDep, user: CurrentUser):
     return service.get_countermeasure(session=session, actor=user, countermeasure_id=countermeasure_id)
 
 
-@router.patch("/countermeasures/{countermeasure_id}", response_model=CountermeasurePublic)
+@router.patch("/countermeasures/{countermeasure_id:int}", response_model=CountermeasurePublic)
 def update_countermeasure(countermeasure_id: int, body: CountermeasureUpdate, session: SessionDep, user: CurrentUser):
     return service.update_countermeasure(session=session, actor=user, countermeasure_id=countermeasure_id, data=body)
 
 
-@router.post("/countermeasures/{countermeasure_id}/status", response_model=CountermeasurePublic)
+@router.post("/countermeasures/{countermeasure_id:int}/status", response_model=CountermeasurePublic)
 def set_status(countermeasure_id: int, body: StatusIn, session: SessionDep, user: CurrentUser):
     return service.set_status(session=session, actor=user, countermeasure_id=countermeasure_id, status=body.status,
                               note=body.note)

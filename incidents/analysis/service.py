@@ -187,6 +187,9 @@ def update_countermeasure(session: Session, *, actor: User, countermeasure_id: i
     changes = data.model_dump(exclude_unset=True, mode="json")
     if not changes:
         return cm_public(session, cm)
+    for name in ("title", "four_e", "owner", "due_on", "note"):
+        if name in changes and changes[name] is None:
+            raise InvalidInput(f"{name} cannot be empty")
     if incident is None and set(changes) - {"note"}:
         visible_incident(session, actor, cm.incident_id)  # owners who cannot see the incident may only add notes
     before = {k: getattr(cm, k if k not in ("owner", "reviewer") else k + "_id") for k in changes}

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from incidents.types import UTCDateTime, utcnow
+from incidents.types import DbId, UTCDateTime, utcnow
 
 
 class JobStatus(StrEnum):
@@ -117,11 +117,11 @@ class DocumentCreate(BaseModel):
     kind: str
     lang: str = "ja"
     recipient: str | None = None  # the reader's address (letters to one recipient)
-    step_id: int | None = None  # the playbook step this document fulfils
+    step_id: DbId | None = None  # the playbook step this document fulfils
 
 
 class StepLink(BaseModel):
-    step_id: int | None
+    step_id: DbId | None
 
 
 class DocumentPublic(BaseModel):

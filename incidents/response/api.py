@@ -4,9 +4,9 @@ in-app notifications and the delivery log. Parse, call the service, shape the re
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from incidents.api_deps import CurrentUser, SessionDep
@@ -18,6 +18,7 @@ from incidents.response.actions import BulkResult
 from incidents.response.assessment import AssessmentWithObligations
 from incidents.response.ics import calendar_for, feed_token, user_for_feed
 from incidents.response.service import StepPublic
+from incidents.types import MAX_INT
 
 router = APIRouter(tags=["response"])
 ICS = "text/calendar; charset=utf-8"
@@ -104,9 +105,10 @@ def get_assessment(incident_id: int, session: SessionDep, user: CurrentUser):
 
 @router.get("/incidents/{incident_id}/steps", response_model=list[StepPublic])
 def list_steps(incident_id: int, session: SessionDep, user: CurrentUser, kind: str | None = None,
-               status: str | None = None, all: bool = False, limit: int = 1000, offset: int = 0):
+               status: str | None = None, all: bool = False, limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+               offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0):
     rows = service.list_steps(session, actor=user, incident_id=incident_id, kind=kind, status=status,
-                              include_not_applicable=all, limit=max(1, min(limit, 5000)), offset=max(0, offset))
+                              include_not_applicable=all, limit=limit, offset=offset)
     return [_pub(s, user) for s in rows]
 
 
@@ -202,9 +204,10 @@ def overdue(session: SessionDep, user: CurrentUser):
 
 
 @router.get("/notifications", response_model=list[NotificationOut])
-def notifications(session: SessionDep, user: CurrentUser, unread: bool = False, limit: int = 50):
+def notifications(session: SessionDep, user: CurrentUser, unread: bool = False,
+                  limit: Annotated[int, Query(ge=1, le=500)] = 50):
     return [NotificationOut.model_validate(n, from_attributes=True)
-            for n in notify.inbox(session, user_id=user.id, unread_only=unread, limit=max(1, min(limit, 500)))]
+            for n in notify.inbox(session, user_id=user.id, unread_only=unread, limit=limit)]
 
 
 @router.post("/notifications/read")
