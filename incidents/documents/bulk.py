@@ -1,6 +1,6 @@
 """Bulk letters: thousands of personalised letters, fast, on both cores, resumable.
 
-    run = LetterRun(kind="notice_affected", lang="ja", incident=incident_json, letterhead=lh)
+    run = LetterRun(kind="notice_affected", lang="ja", incident=record, letterhead=lh)  # cases.record
     result = write_letters(run, readers, Path("out"), merge=False, workers=2, progress=callback)
 
 What is the same in every letter (body, letterhead, deletion form) is laid out once per worker
@@ -31,6 +31,7 @@ from typing import Any
 from weasyprint import Document
 
 from incidents.documents.context import Extras, Letterhead, Person, build_context, person_of, variable_view
+from incidents.documents.fields import get
 from incidents.documents.kinds import DocumentKind
 from incidents.documents.pdfparts import LayeredAssembly
 from incidents.documents.render import get_renderer
@@ -62,7 +63,7 @@ class LetterRun:
 
     kind: str
     lang: str
-    incident: dict[str, Any]
+    incident: Any  # the IncidentRecord (or plain data shaped like the JSON contract)
     letterhead: Letterhead
     extras: Extras | None = None
     issued_on: date | None = None
@@ -155,7 +156,7 @@ def letter_filename(index: int, person: Any) -> str:
 
 
 def fingerprint(run: LetterRun, persons: Sequence[Any]) -> str:
-    digest = hashlib.sha256(f"{run.kind}|{run.lang}|{run.incident.get('id')}".encode())
+    digest = hashlib.sha256(f"{run.kind}|{run.lang}|{get(run.incident, 'id')}".encode())
     for p in persons:
         p = person_of(p)
         digest.update(json.dumps(asdict(p), ensure_ascii=False, sort_keys=True).encode())
@@ -169,7 +170,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def _check_manifest(out_dir: Path, run: LetterRun, persons: Sequence[Any], merge: bool) -> None:
-    manifest = {"kind": run.kind, "lang": run.lang, "incident": run.incident.get("id"), "count": len(persons),
+    manifest = {"kind": run.kind, "lang": run.lang, "incident": get(run.incident, "id"), "count": len(persons),
                 "merge": merge, "fingerprint": fingerprint(run, persons)}
     path = out_dir / MANIFEST
     if path.exists():

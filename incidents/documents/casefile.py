@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from incidents.documents.fields import get
 from incidents.documents.japanese import to_zone
 from incidents.i18n import LabelTable
 
@@ -56,7 +57,7 @@ def _when(value: Any) -> datetime | None:
     return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
 
 
-def timeline(*, incident: Mapping[str, Any], steps: Iterable[Mapping[str, Any]], documents: Iterable[Mapping[str, Any]],
+def timeline(*, incident: Any, steps: Iterable[Mapping[str, Any]], documents: Iterable[Mapping[str, Any]],
              audit: Iterable[Mapping[str, Any]], lang: str, zone: str, fmt_dt, fmt_day) -> list[dict[str, str]]:
     """[{at, what}] in time order, in the document's language."""
     rows: list[tuple[datetime, str, str]] = []
@@ -67,9 +68,9 @@ def timeline(*, incident: Mapping[str, Any], steps: Iterable[Mapping[str, Any]],
             rows.append((moment, fmt_dt(moment), what if not actor else f"{what}（{actor}）" if lang == "ja"
                          else f"{what} ({actor})"))
 
-    add(incident.get("sent_at"), EVENTS.label("sent", lang))
-    add(incident.get("discovered_at"), EVENTS.label("discovered", lang))
-    add(incident.get("reported_at"), EVENTS.label("recorded", lang))
+    add(get(incident, "sent_at"), EVENTS.label("sent", lang))
+    add(get(incident, "discovered_at"), EVENTS.label("discovered", lang))
+    add(get(incident, "reported_at"), EVENTS.label("recorded", lang))
     per_day: Counter[tuple[str, str]] = Counter()
     first: dict[tuple[str, str], datetime] = {}
     unopened: Counter[str] = Counter()

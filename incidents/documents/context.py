@@ -20,7 +20,9 @@ from typing import Any
 
 from incidents.cases import labels as C
 from incidents.documents import labels as L
+from incidents import times
 from incidents.documents import casefile, regulator, story
+from incidents.documents.fields import get
 from incidents.documents.japanese import format_count, format_date, format_datetime, format_size
 from incidents.documents.kinds import KINDS, DocumentKind
 from incidents.documents.readers import generic_reader, group_terms, reader_of
@@ -80,14 +82,7 @@ class Extras:
     regulator_form: Any = None  # the regimes domain's RegulatorForm (the PPC form), when there is a database
 
 
-def _get(obj: Any, key: str, default: Any = None) -> Any:
-    if obj is None:
-        return default
-    if isinstance(obj, Mapping):
-        value = obj.get(key, default)
-    else:
-        value = getattr(obj, key, default)
-    return default if value is None else value
+_get = get
 
 
 def _plain(obj: Any) -> Any:
@@ -99,16 +94,11 @@ def _plain(obj: Any) -> Any:
 
 
 def parse_datetime(value: Any) -> datetime | None:
+    """A moment of the record (a datetime, or ISO text in plain data); None when there is none.
+    One time parser for the whole product: incidents.times (no zone = the organisation's)."""
     if value is None or value == "":
         return None
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    text = str(value).strip()
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    return datetime.fromisoformat(text)
+    return times.parse_datetime(value)
 
 
 def person_of(obj: Any) -> Person:
@@ -180,7 +170,6 @@ def incident_view(incident: Any, fmt: Formatter) -> dict[str, Any]:
     jurisdictions = [str(j) for j in _get(incident, "jurisdictions", ["jp"]) or []]
     protection = str(_get(incident, "protection", "none"))
     key_exposed = bool(_get(incident, "key_exposed", False))
-    plain = _plain(incident) if not isinstance(incident, Mapping) else incident
     return {
         "id": _get(incident, "id", ""),
         "title": str(_get(incident, "title", "")),
@@ -198,7 +187,7 @@ def incident_view(incident: Any, fmt: Formatter) -> dict[str, Any]:
         "sender": str(_get(message, "sender", "") or _get(incident, "sender", "")),
         "summary": str(_get(message, "summary", "") or _get(incident, "summary", "")),
         "attachments": attachments,
-        "mails": story.mails_of(plain if isinstance(plain, Mapping) else {}, fmt.dt),
+        "mails": story.mails_of(incident, fmt.dt),
         "data_items": [fmt.label(C.DATA_ITEMS, i) for i in items],
         "data_items_text": fmt.labels(C.DATA_ITEMS, items),
         "data_codes": items,
@@ -219,30 +208,29 @@ def incident_view(incident: Any, fmt: Formatter) -> dict[str, Any]:
 
 
 def _display_person(value: Any) -> str:
-    if isinstance(value, Mapping):
-        return str(value.get("display_name") or value.get("name") or value.get("email") or "")
-    return str(value or "")
+    if isinstance(value, str):
+        return value
+    return str(_get(value, "display_name") or _get(value, "name") or _get(value, "email") or "")
 
 
 def recipients_view(incident: Any, fmt: Formatter) -> dict[str, Any]:
-    rows = [_recipient_row(fmt, r) for r in _get(incident, "recipients", []) or []]
+    """Recipients as counts (from the database: a mass mail has thousands) and the first ones listed."""
+    rows = [_recipient_row(fmt, r) for r in list(_get(incident, "recipients", ()) or ())[:MAX_LISTED_RECIPIENTS]]
     unintended = [r for r in rows if r["kind_code"] == "unintended"]
     intended = [r for r in rows if r["kind_code"] == "intended"]
-    counts = _get(incident, "recipient_counts")  # letters: counted by the database, not listed
-    if counts:
-        return {**dict(counts), "unintended": [], "intended": [], "listed": [], "more": 0}
-    return {
-        "total": len(rows),
-        "to_count": sum(1 for r in rows if r["field_code"] == "to"),
-        "cc_count": sum(1 for r in rows if r["field_code"] == "cc"),
-        "bcc_count": sum(1 for r in rows if r["field_code"] == "bcc"),
-        "unintended_count": len(unintended),
-        "intended_count": len(intended),
-        "unintended": unintended[:MAX_LISTED_RECIPIENTS],
-        "intended": intended[:MAX_LISTED_RECIPIENTS],
-        "listed": rows[:MAX_LISTED_RECIPIENTS],
-        "more": max(0, len(rows) - MAX_LISTED_RECIPIENTS),
-    }
+    counts = _get(incident, "recipient_counts")  # plain data: counted by the caller
+    record_counts = None if isinstance(incident, Mapping) else _get(incident, "counts")
+    if record_counts is not None:  # the IncidentRecord: one GROUP BY, whatever the size of the list
+        counts = {"total": record_counts.total, "unintended_count": record_counts.unintended,
+                  "intended_count": record_counts.intended, "to_count": record_counts.by_field.get("to", 0),
+                  "cc_count": record_counts.by_field.get("cc", 0), "bcc_count": record_counts.by_field.get("bcc", 0)}
+    if not counts:
+        every = [_recipient_row(fmt, r) for r in _get(incident, "recipients", ()) or ()]
+        counts = {"total": len(every), "unintended_count": sum(r["kind_code"] == "unintended" for r in every),
+                  "intended_count": sum(r["kind_code"] == "intended" for r in every),
+                  **{f"{f}_count": sum(r["field_code"] == f for r in every) for f in ("to", "cc", "bcc")}}
+    return {**counts, "unintended": unintended, "intended": intended, "listed": rows,
+            "more": max(0, counts["total"] - len(rows))}
 
 
 def assessment_view(assessment: Any, fmt: Formatter) -> dict[str, Any] | None:
@@ -377,7 +365,7 @@ def build_context(
         "assessment": assessment_view(extras.assessment, fmt),
         "steps": steps_view(extras.steps, fmt),
         "timeline": casefile.timeline(
-            incident=incident if isinstance(incident, Mapping) else _plain(incident), steps=extras.steps or [],
+            incident=incident, steps=extras.steps or [],
             documents=extras.documents or [], audit=extras.timeline or [], lang=lang, zone=letterhead.timezone,
             fmt_dt=fmt.dt, fmt_day=fmt.day) if kind == DocumentKind.case_file else [],
         "root_cause": root_cause_view(extras.root_cause, fmt),

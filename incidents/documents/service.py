@@ -27,7 +27,7 @@ from incidents.cases.models import Incident, Recipient
 from incidents.config import get_settings
 from incidents.documents import references, story, wording
 from incidents.documents.bulk import LetterRun
-from incidents.documents.context import Extras, Letterhead, Person, build_context
+from incidents.documents.context import MAX_LISTED_RECIPIENTS, Extras, Letterhead, Person, build_context
 from incidents.documents.kinds import AUDIENCE_KINDS, KINDS, Audience, DocumentKind, Language
 from incidents.documents.models import Document, DocumentContent, DocumentPublic
 from incidents.documents.render import DocumentTemplateError, get_renderer
@@ -105,11 +105,12 @@ def require_may_issue(session: Session, actor: User, incident: Incident, kind: D
 # ---- context ------------------------------------------------------------------------------------
 
 
-def incident_json(session: Session, incident: Incident, *, with_recipients: bool = True) -> dict[str, Any]:
-    public = cases.to_public(session, incident, with_recipients=with_recipients).model_dump(mode="json")
-    public["reporter"] = {"display_name": public.get("reporter_name") or public.get("reporter"),
-                          "email": public.get("reporter")}
-    return public
+def incident_record(session: Session, incident: Incident, *, listed: int = 0):
+    """The one read model of the incident (cases.record), with its first `listed` recipients; recipients
+    are counted by the database whatever their number."""
+    from incidents.cases import record
+
+    return record.record_of(session, incident, recipients=listed)
 
 
 def _root_cause(session: Session, actor: User, incident: Incident, lang: str) -> dict[str, Any] | None:
@@ -221,9 +222,7 @@ def generate(session: Session, *, actor: User, incident_id: int, kind: str, lang
         person = Person(address=reader.address, name=reader.name, organization=reader.organization,
                         field=reader.field, kind=reader.kind,
                         reference=references.ensure(session, incident_id=incident.id)[reader.id])
-    data = incident_json(session, incident, with_recipients=full)
-    if not full:  # letters and reports count recipients without listing them
-        data["recipient_counts"] = _recipient_counts(session, incident.id)
+    data = incident_record(session, incident, listed=MAX_LISTED_RECIPIENTS if full else 0)
     extras = extras_for(session, actor, incident, full=full, lang=lang)
     if kind_ == DocumentKind.regulator_report and lang == "ja":
         extras.regulator_form = _ppc_form(session, actor, incident)
@@ -253,19 +252,6 @@ def generate(session: Session, *, actor: User, incident_id: int, kind: str, lang
                                           "version": version, "sha256": doc.sha256, "step_id": step_id})
     session.flush()
     return doc
-
-
-def _recipient_counts(session: Session, incident_id: int) -> dict[str, int]:
-    rows = session.execute(select(Recipient.kind, Recipient.field, func.count()).where(
-        Recipient.incident_id == incident_id).group_by(Recipient.kind, Recipient.field)).all()
-    kinds: dict[str, int] = {}
-    fields: dict[str, int] = {}
-    for kind, field_, n in rows:
-        kinds[kind] = kinds.get(kind, 0) + n
-        fields[field_] = fields.get(field_, 0) + n
-    return {"unintended_count": kinds.get("unintended", 0), "intended_count": kinds.get("intended", 0),
-            "total": sum(kinds.values()), "to_count": fields.get("to", 0), "cc_count": fields.get("cc", 0),
-            "bcc_count": fields.get("bcc", 0)}
 
 
 def list_documents(session: Session, *, actor: User, incident_id: int) -> list[Document]:
@@ -358,8 +344,7 @@ def prepare_letters(session: Session, *, actor: User, incident_id: int, to: str,
     incident = visible_incident(session, actor, incident_id)
     require_may_issue(session, actor, incident, kind)
     readers = readers_for(session, incident, audience, persons)
-    data = incident_json(session, incident, with_recipients=False)
-    data.update({"recipients": [], "recipient_counts": _recipient_counts(session, incident.id)})
+    data = incident_record(session, incident)
     extras = extras_for(session, actor, incident, full=False, lang=lang)
     extras.steps = []
     directory = get_settings().documents_template_dir

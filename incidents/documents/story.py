@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from incidents.documents.fields import get
+
 # Data categories decide the likely consequences a notice names (GDPR art. 34(2), APPI item 5).
 SENSITIVE = frozenset({"medical", "health_checkup", "disability", "genome", "criminal_record", "criminal_procedure",
                        "crime_victim", "race", "creed", "social_status"})
@@ -58,21 +60,21 @@ def protection_story(protection: str, key_exposed: bool) -> str:
     return "none"
 
 
-def mails_of(incident: Mapping[str, Any], fmt_dt) -> list[dict[str, Any]]:
+def mails_of(incident: Any, fmt_dt) -> list[dict[str, Any]]:
     """The mails concerned, in order. A record with one message whose password went to the same
     address by a second mail names both (the second one has no subject of its own in the record)."""
-    messages = incident.get("messages") or []
+    messages = get(incident, "messages") or []
     if messages:
-        return [{"subject": str(m.get("subject") or ""), "sent": fmt_dt(m.get("sent_at")),
-                 "attachments": [str(a.get("filename", "")) for a in m.get("attachments") or []],
-                 "password": bool(m.get("password"))} for m in messages]
-    message = incident.get("message") or {}
-    first = {"subject": str(message.get("subject") or incident.get("subject") or ""),
-             "sent": fmt_dt(incident.get("sent_at")),
-             "attachments": [str(a.get("filename", "")) for a in message.get("attachments") or []],
+        return [{"subject": str(get(m, "subject", "")), "sent": fmt_dt(get(m, "sent_at")),
+                 "attachments": [str(get(a, "filename", "")) for a in get(m, "attachments", ())],
+                 "password": bool(get(m, "password"))} for m in messages]
+    message = get(incident, "message")
+    first = {"subject": str(get(message, "subject") or get(incident, "subject") or ""),
+             "sent": fmt_dt(get(incident, "sent_at")),
+             "attachments": [str(get(a, "filename", "")) for a in get(message, "attachments", ())],
              "password": False}
     mails = [first]
-    if incident.get("key_exposed") and incident.get("protection") in ("password_zip", "strong_encryption"):
+    if get(incident, "key_exposed") and get(incident, "protection") in ("password_zip", "strong_encryption"):
         mails.append({"subject": "", "sent": "", "attachments": [], "password": True})
     return mails
 
