@@ -9,10 +9,11 @@ from sqlalchemy import select
 from incidents.api_deps import SessionDep
 from incidents.cases.models import Recipient
 from incidents.config import get_settings
-from incidents.documents import jobs, service
+from incidents.documents import jobs, service, wording
 from incidents.documents.kinds import KINDS, DocumentKind
 from incidents.documents.models import LetterJob
 from incidents.i18n import get_locale
+from incidents.cases.access import can_manage
 from incidents.pagekit import CsrfChecked, PageUser, incident_section
 
 router = APIRouter(include_in_schema=False)
@@ -35,6 +36,9 @@ def documents_section(*, session, user, incident):
         "recipients": [{"address": a, "kind": k} for a, k in recipients],
         "jobs": [jobs.to_public(j) for j in letter_jobs],
         "lang": locale,
+        "wording": wording.get(session, actor=user, incident_id=incident.id),
+        "may_word": can_manage(session, user, incident),
+        "letters_made": any(d.kind in {k.value for k in service.OUTWARD} for d in docs) or bool(letter_jobs),
     }
 
 
@@ -57,4 +61,12 @@ async def letters(incident_id: int, request: Request, session: SessionDep, user:
                      lang=str(form.get("lang", "ja")), merge=form.get("merge") == "1")
     session.commit()  # the job wrapper runs in its own sessions: it must see the row it runs
     background.add_task(jobs.run, job.id)
+    return _back(incident_id)
+
+
+@router.post("/incidents/{incident_id}/letter-wording", dependencies=[CsrfChecked])
+async def set_wording(incident_id: int, request: Request, session: SessionDep, user: PageUser):
+    form = await request.form()
+    data = wording.WordingIn(**{f: str(form.get(f) or "") for f in wording.FIELDS})
+    wording.set_wording(session, actor=user, incident_id=incident_id, data=data)
     return _back(incident_id)

@@ -38,3 +38,20 @@ def test_incident_page_generates_and_lists_documents(client, make_user, make_inc
                          data={"kind": "case_file", "lang": "ja", "csrf_token": "forged"})
     assert forged.status_code == 403
     get_settings.cache_clear()
+
+
+def test_wording_is_shown_for_review_and_saved_from_the_page(client, make_user, make_incident):
+    manager = make_user("manager")
+    incident = make_incident(manager)
+    _login(client, manager)
+    page = client.get(f"/incidents/{incident.id}", headers=HTML)
+    assert "記録以外に書面に記載する文言" in page.text and '<details class="wording" open>' in page.text
+    r = client.post(f"/incidents/{incident.id}/letter-wording", headers=HTML, follow_redirects=False,
+                    data={"csrf_token": _csrf(page.text), "cause_ja": "<b>宛先の候補</b>から別の方を選択したことによるものです。",
+                          "measures_en": "A second person now checks external mail."})
+    assert r.status_code == 303
+    page = client.get(f"/incidents/{incident.id}", headers=HTML)
+    assert "&lt;b&gt;宛先の候補&lt;/b&gt;から" in page.text and "A second person now checks external mail." in page.text
+    forged = client.post(f"/incidents/{incident.id}/letter-wording", headers=HTML, follow_redirects=False,
+                         data={"csrf_token": "forged", "cause_ja": "x"})
+    assert forged.status_code == 403
