@@ -126,7 +126,9 @@ def _japanese(ctx: dict[str, Any]) -> dict[str, Any]:
          [_field("個人データの項目", i["data_items_text"]), _field("保護措置の状況", protection)]),
         ("(3) 漏えい等が発生し、又は発生したおそれがある個人データに係る本人の数",
          [_field("本人の数", i["affected_text"] if i["affected_persons"] else None)]),
-        ("(4) 原因", [_field("原因", wording.get("cause") or (rc or {}).get("root_cause") or i["cause"])]),
+        # the organisation's words for outside readers, or the mistake's own cause (です・ます); the
+        # analysis's root cause is internal text and stays in the root-cause report
+        ("(4) 原因", [_field("原因", wording.get("cause") or i["cause"])]),
         ("(5) 二次被害又はそのおそれの有無及びその内容", [_field("二次被害又はそのおそれ", secondary)]),
         ("(6) 本人への対応の実施状況", [_field("本人への対応", notice + apologies)]),
         ("(7) 公表の実施状況", [_field("公表", "公表の要否を検討中です（未了）。" if phase == "preliminary" else None)]),
@@ -148,7 +150,8 @@ def _english(ctx: dict[str, Any]) -> dict[str, Any]:
         event = (f"On {i['sent']} an email{subject} was sent to {r.get('total', 0):,} recipients at once with their "
                  "addresses in To or Cc instead of Bcc, so every recipient could see the others’ addresses.")
     else:
-        event = f"On {i['sent']} an email{subject} was sent to {wrong:,} wrong recipient{'s' if wrong != 1 else ''}: {i['mistake']}."
+        event = (f"On {i['sent']} an email{subject} was sent to a wrong recipient." if wrong == 1 else
+                 f"On {i['sent']} an email{subject} was sent to {wrong:,} wrong recipients.")
     if i["protection_story"] == "zip_password_sent":
         event += " Its attachment was a password-protected ZIP file whose password was sent to the same address."
     total = p.get("deletion_total", 0)
@@ -157,7 +160,9 @@ def _english(ctx: dict[str, Any]) -> dict[str, Any]:
                      f"(unopened {p['opened_no']:,}, opened {p['opened_yes']:,}, not known {p['opened_unknown']:,}); "
                      f"{p['deletion_unanswered']:,} have not answered.")
     elif total:
-        secondary = f"Deletion was requested from {p.get('deletion_requested', 0):,} of {total:,} wrong recipients; no confirmation yet."
+        secondary = ("Deletion was requested from the wrong recipient; no confirmation yet." if total == 1 else
+                     f"Deletion was requested from {p.get('deletion_requested', 0):,} of {total:,} wrong recipients; "
+                     "no confirmation yet.")
     else:
         secondary = ""
     secondary += " No secondary damage has been found so far." + (
@@ -186,7 +191,7 @@ def _english(ctx: dict[str, Any]) -> dict[str, Any]:
                          _field("Entrustment (principal / contractor)", None)]),
         ("(2) Items of personal data", [_field("Items", i["data_items_text"]), _field("Protection", i["protection"])]),
         ("(3) Number of people", [_field("People", f"{i['affected_persons']:,}" if i["affected_persons"] else None)]),
-        ("(4) Cause", [_field("Cause", wording.get("cause") or (rc or {}).get("root_cause") or i["cause"])]),
+        ("(4) Cause", [_field("Cause", wording.get("cause") or i["cause"])]),
         ("(5) Secondary damage or its risk", [_field("Secondary damage", secondary.strip())]),
         ("(6) Response to the people concerned", [_field("Response", (
             "The people concerned have been notified." if "notify_individuals" in ctx.get("done", [])

@@ -33,6 +33,7 @@ class Shape:
     letterhead_ja: Letterhead
     letterhead_en: Letterhead
     steps: list[dict[str, Any]] = field(default_factory=list)
+    grounds: tuple[str, ...] = ("over_1000_persons",)  # the assessment's APPI grounds (none: not reportable)
     unintended: dict[str, Any] | None = None  # the reader of apology_unintended
     intended: dict[str, Any] | None = None  # the reader of apology_intended
     affected: dict[str, Any] | None = None  # the reader of notice_affected
@@ -41,8 +42,20 @@ class Shape:
     def letterhead(self, lang: str) -> Letterhead:
         return self.letterhead_en if lang == "en" else self.letterhead_ja
 
+    def reader(self, kind: str, lang: str) -> dict[str, Any] | None:
+        """The reader of a letter of this kind; in English with the Latin-script name where one is recorded."""
+        reader = {"apology_unintended": self.unintended, "apology_intended": self.intended,
+                  "notice_affected": self.affected}.get(str(kind))
+        if reader is None:
+            return None
+        reader = dict(reader)
+        if lang == "en" and reader.get("address") in self.english_names:
+            reader["name"] = self.english_names[reader["address"]]
+        return reader
+
     def extras(self, lang: str) -> Extras:
         base = samples.extras(lang)
+        base.assessment = _assessment(self.grounds)
         base.steps = [dict(s) for s in self.steps]
         base.actions_taken = []
         base.progress = None
@@ -50,7 +63,20 @@ class Shape:
         return base
 
 
+GROUND_WORDS = {"over_1000_persons": ("1,000人を超える個人データの漏えい等", "more than 1,000 people affected"),
+                "sensitive_data": ("要配慮個人情報が含まれる個人データの漏えい等", "sensitive personal data")}
+
+
+def _assessment(grounds: tuple[str, ...]) -> dict[str, Any]:
+    a = samples.assessment()
+    a["appi"].update(grounds=list(grounds), reportable=bool(grounds), notify_individuals=bool(grounds),
+                     ground_details=[{"ground": g, "label_ja": GROUND_WORDS[g][0], "label_en": GROUND_WORDS[g][1]}
+                                     for g in grounds])
+    return a
+
+
 def _step(kind: str, status: str, note: str, recipient: str | None = None, **extra: Any) -> dict[str, Any]:
+    """A step as the response domain's StepPublic shapes it (`extra` overrides, e.g. done_at)."""
     titles = {"first_report": ("上長への第一報（受領確認）", "First report to the supervisor (acknowledged)"),
               "decision": ("組織としての対応方針の決定", "The organisation's decision on the response"),
               "containment": ("拡大防止（送信取消・リンク無効化・先方への連絡）", "Containment (recall, revoke links, call the recipient)"),
@@ -60,7 +86,7 @@ def _step(kind: str, status: str, note: str, recipient: str | None = None, **ext
     ja, en = titles[kind]
     return {"kind": kind, "key": f"{kind}:{recipient}" if recipient else kind, "title_ja": ja, "title_en": en,
             "status": status, "note": note, "recipient": recipient, "due_at": "2025-06-20T18:00:00+09:00",
-            "done_at": "2025-06-20T16:10:00+09:00" if status == "done" else None, **extra}
+            "done_at": "2025-06-20T16:10:00+09:00" if status == "done" else None} | extra
 
 
 def client() -> Shape:
@@ -71,7 +97,7 @@ def client() -> Shape:
         _step("containment", "done", INTERNAL_NOTES[0]),
         _step("deletion", "pending", INTERNAL_NOTES[1], "yamada@kitakaze.example",
               request_sent_at="2025-06-20T16:10:00+09:00"),
-        _step("apology", "pending", INTERNAL_NOTES[3], "yamada@kitakaze.example", phone_at="2025-06-20T11:30:00+09:00"),
+        _step("apology", "pending", INTERNAL_NOTES[3], "yamada@kitakaze.example", phone_at="2025-06-20T16:30:00+09:00"),
         _step("apology", "pending", INTERNAL_NOTES[4], "tanaka@minami.example"),
         _step("assessment", "done", INTERNAL_NOTES[2]),
     ]
@@ -94,7 +120,7 @@ def university() -> Shape:
         message={"subject": "【学生支援課】後期授業料減免の申請受付について", "sender": "gakusei@hokuto-u.ac.jp",
                  "summary": "後期授業料減免の案内。", "attachments": []},
         recipients=recipients, data_items=["email_address"], affected_persons=count, protection="none")
-    steps = [_step("decision", "done", "学長室と協議済み（学内限り）")]
+    steps = [_step("decision", "done", "学長室と協議済み（学内限り）", done_at="2025-10-03T11:00:00+09:00")]
     steps += [_step("deletion", "done" if i < 3120 else "pending", "学生から電話あり" if i % 500 == 0 else "",
                     r["address"], request_sent_at="2025-10-03T12:00:00+09:00",
                     confirmed_at="2025-10-05T10:00:00+09:00" if i < 3120 else None,
@@ -130,7 +156,7 @@ def hospital() -> Shape:
                     {"address": "jinji@hokuyo-kogyo.example", "name": "人事部 健康管理担当", "organization": "北洋工業株式会社",
                      "field": "to", "kind": "intended"}],
         data_items=["name", "birth_date", "health_checkup", "medical"], affected_persons=3, protection="none")
-    steps = [_step("decision", "done", "院長了承。患者3名へ個別に連絡"),
+    steps = [_step("decision", "done", "院長了承。患者3名へ個別に連絡", done_at="2025-08-19T09:30:00+09:00"),
              _step("deletion", "pending", "返信なし。2回目の依頼を送付", "kenshin.tantou1985@freemail.example",
                    request_sent_at="2025-08-19T10:00:00+09:00")]
     lh_ja = samples.letterhead(
@@ -145,7 +171,7 @@ def hospital() -> Shape:
         email="kenshin@sakura-hosp.example", contact_desk="Privacy Desk, Health Check Centre",
         contact_hours="Monday to Saturday 9:00-17:00 (JST)", signer_name="Makoto Sakurai", signer_title="Director",
         self_ref="we", readers="patients")
-    return Shape("hospital", "hospital", incident, lh_ja, lh_en, steps,
+    return Shape("hospital", "hospital", incident, lh_ja, lh_en, steps, ("sensitive_data",),
                  unintended=dict(incident["recipients"][0], reference=_ref(311, 1)),
                  intended=dict(incident["recipients"][1], reference=_ref(311, 2)),
                  affected={"address": "", "name": "浜松 次郎", "postal_address": "〒430-0944 静岡県浜松市中央区田町321番地の5"})
@@ -165,10 +191,10 @@ def password() -> Shape:
                      "field": "to", "kind": "intended"}],
         data_items=["name", "employee_id", "bank_account"], affected_persons=214, protection="password_zip",
         key_exposed=True)
-    steps = [_step("decision", "done", "経理部長判断"),
+    steps = [_step("decision", "done", "経理部長判断", done_at="2025-09-09T13:45:00+09:00"),
              _step("deletion", "done", "口頭で開封していないと回答", "payroll@kita-shoji.example",
                    request_sent_at="2025-09-09T14:00:00+09:00", confirmed_at="2025-09-10T09:00:00+09:00", opened="no")]
-    return Shape("password", "company", incident, samples.letterhead(), samples.letterhead_en(), steps,
+    return Shape("password", "company", incident, samples.letterhead(), samples.letterhead_en(), steps, (),
                  unintended=dict(incident["recipients"][0], reference=_ref(58, 1)),
                  intended=dict(incident["recipients"][1], reference=_ref(58, 2)),
                  affected={"address": "yamamoto.k@example.jp", "name": "山本 健一",

@@ -30,21 +30,10 @@ CODES = sorted({c.value for enum in (MistakeType, DiscoveryMethod, DataItem, Pro
                                       "apology.phoned", "over_1000_persons", "sensitive_data", "unintended"})
 
 
-def reader_of(shape, kind: DocumentKind, lang: str):
-    reader = {DocumentKind.apology_unintended: shape.unintended, DocumentKind.apology_intended: shape.intended,
-              DocumentKind.notice_affected: shape.affected}.get(kind)
-    if reader is None:
-        return None
-    reader = dict(reader)
-    if lang == "en" and reader.get("address") in shape.english_names:
-        reader["name"] = shape.english_names[reader["address"]]  # the Latin-script name, where one is recorded
-    return reader
-
-
 @lru_cache(maxsize=None)
 def document(key: str, kind: DocumentKind, lang: str):
     shape = SHAPES[key]()
-    reader = reader_of(shape, kind, lang)
+    reader = shape.reader(kind, lang)
     if kind == DocumentKind.apology_intended and reader is None:
         return shape, None, None
     ctx = build_context(shape.incident, kind=kind, lang=lang, letterhead=shape.letterhead(lang), recipient=reader,
