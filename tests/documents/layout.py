@@ -24,6 +24,7 @@ class Page:
     lines: list[str]
     rects: list[dict]
     heading_lines: list[str]  # lines set in the sans face at heading size
+    body_sizes: list[float]  # font sizes of the characters above the bottom margin
 
     @property
     def text(self) -> str:
@@ -41,7 +42,10 @@ def read(pdf: bytes) -> list[Page]:
                 chars = [c for c in line["chars"] if c["text"].strip()]
                 if chars and "Sans" in chars[0]["fontname"] and chars[0]["size"] >= 9.9:
                     heads.append(line["text"])
-            pages.append(Page(i, float(p.width), float(p.height), words, lines, list(p.rects) + list(p.lines), heads))
+            limit = float(p.height) - BOX["bottom"]
+            sizes = [c["size"] for c in p.chars if c["text"].strip() and c["bottom"] <= limit + TOLERANCE]
+            pages.append(Page(i, float(p.width), float(p.height), words, lines, list(p.rects) + list(p.lines), heads,
+                              sizes))
     return pages
 
 

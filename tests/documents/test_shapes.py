@@ -56,6 +56,7 @@ def test_every_document_reads_right(key, kind, lang):
     assert "様様" not in compact
     for page in pages:  # no page holds only 以上 (or nothing at all)
         assert [w for w in body_words(page) if w not in ("以上",)], f"page {page.number} is empty but for 以上"
+        assert max(page.body_sizes) >= 9.5 or page.rects, f"page {page.number} holds only fine print"
     numbers = section_numbers(pages)
     assert numbers == list(range(1, len(numbers) + 1))  # continuous section numbers
     if kind in OUTWARD:
