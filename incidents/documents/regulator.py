@@ -77,17 +77,18 @@ def _japanese(ctx: dict[str, Any]) -> dict[str, Any]:
         "encrypted_key_sent": "暗号化していましたが、復号のための鍵も同じ宛先に送信していました。",
     }[i["protection_story"]]
     total = p.get("deletion_total", 0)
+    who = "メールアドレスが表示された受信者" if story == "bcc_exposure" else "誤送信先"
     if total and p.get("deletion_confirmed"):
-        deletion = (f"誤送信先{total:,}件のうち削除確認書受領 {p['deletion_confirmed']:,}件（うち未開封 {p['opened_no']:,}件、"
+        deletion = (f"{who}{total:,}件のうち削除確認書受領 {p['deletion_confirmed']:,}件（うち未開封 {p['opened_no']:,}件、"
                     f"開封 {p['opened_yes']:,}件、不明 {p['opened_unknown']:,}件）、未回答 {p['deletion_unanswered']:,}件です。")
     elif total and p.get("deletion_requested"):
-        deletion = f"誤送信先{total:,}件のうち{p['deletion_requested']:,}件に削除を依頼し、回答を待っています（削除の確認は未了です）。"
+        deletion = f"{who}{total:,}件のうち{p['deletion_requested']:,}件に削除を依頼し、回答を待っています（削除の確認は未了です）。"
     elif total:
-        deletion = f"誤送信先{total:,}件への削除の依頼は未了です。"
+        deletion = f"{who}{total:,}件への削除の依頼は未了です。"
     else:
         deletion = ""
     secondary = deletion + ("現時点で二次被害は確認されていません。" if p.get("all_unopened") else
-                            "現時点で二次被害は確認されていませんが、削除の確認が得られていない誤送信先があり、調査中です。"
+                            f"現時点で二次被害は確認されていませんが、削除の確認が得られていない{who}があり、調査中です。"
                             if p.get("deletion_unanswered") else "現時点で二次被害は確認されていません。")
     if i["improper_purpose"]:
         secondary += "不正の目的によるおそれがあるため、引き続き調査中です。"

@@ -131,7 +131,7 @@ def test_regulator_draft_has_the_reporter_the_kind_and_the_nine_items():
     positions = [text.index(i) for i in items]
     assert positions == sorted(positions)
     for item in ("報告種別速報", "報告者の氏名又は名称北斗大学", "担当者の所属・氏名", "漏えい（発生）", "委託元及び委託先の有無調査中",
-                 "誤送信先4,500件のうち削除確認書受領3,120件（うち未開封2,980件、開封140件、不明0件）、未回答1,380件です。",
+                 "メールアドレスが表示された受信者4,500件のうち削除確認書受領3,120件（うち未開封2,980件、開封140件、不明0件）、未回答1,380件です。",
                  "調査中です", "未了"):
         assert item in text, item
     # one voice: です・ます, no sentence in である調
