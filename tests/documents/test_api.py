@@ -133,9 +133,10 @@ def test_letter_wording_over_http_and_the_cli(client, cli, make_user, make_incid
     h = auth_headers(manager)
     url = f"/api/v1/incidents/{incident.id}/letter-wording"
     assert client.get(url, headers=h).json()["cause_ja"] == ""
-    r = client.put(url, headers=h, json={"cause_ja": "宛先の候補表示から\n別のお客様を選択したことによるものです。\x00"})
+    r = client.put(url, headers=h, json={"cause_ja": "宛先の候補表示から\n別のお客様を選択したことによるものです。\x07"})
     assert r.status_code == 200, r.text
-    assert r.json()["cause_ja"] == "宛先の候補表示から 別のお客様を選択したことによるものです。"  # one paragraph, no NUL
+    assert r.json()["cause_ja"] == "宛先の候補表示から 別のお客様を選択したことによるものです。"  # one paragraph
+    assert client.put(url, headers=h, json={"cause_ja": "a\x00b"}).status_code == 422  # NUL refused at the edge
     assert client.put(url, headers=h, json={"cause_ja": "x" * 5000}).status_code == 422
     assert client.put(url, headers=h, json={"cause_ja": 3}).status_code == 422
     assert client.put(f"/api/v1/incidents/{incident.id + 99}/letter-wording", headers=h, json={}).status_code == 404
