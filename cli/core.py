@@ -9,7 +9,7 @@ import typer
 from cli.common import JsonOut, console, operator_session, print_json, print_result
 from incidents import migrations
 from incidents.audit import service as audit
-from incidents.config import get_settings
+from incidents.config import check_startup, get_settings
 from incidents.people import service as people
 
 db_app = typer.Typer(help="Database: migrate and inspect.", no_args_is_help=True)
@@ -147,6 +147,7 @@ def serve(
     """Run the web service (API at /api/v1, docs at /docs)."""
     import uvicorn
 
+    check_startup()  # production mode without a secret key stops here, in one line
     migrations.ensure_migrated()
     if demo:
         db_seed_demo()

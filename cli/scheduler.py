@@ -18,7 +18,10 @@ def scheduler(
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("incidents").setLevel(logging.INFO if verbose else logging.WARNING)
+    from incidents.config import check_startup
     from incidents.scheduler import runner
+
+    check_startup()
 
     if once:
         result = runner.run_once()

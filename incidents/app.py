@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from incidents import __version__, plugins
-from incidents.config import get_settings
+from incidents.config import check_startup, get_settings
 from incidents.errors import DomainError
 from incidents.migrations import ensure_migrated
 from incidents.pagekit import LoginRequired
@@ -84,7 +84,7 @@ class _TooBig(Exception):
 
 
 def create_app(*, check_migrations: bool = True) -> FastAPI:
-    settings = get_settings()
+    settings = check_startup()  # refuses to build the app on a configuration it must not run with
     plugins.load()
 
     @asynccontextmanager

@@ -1,26 +1,64 @@
-"""One Settings object, read from INCIDENTS_* environment variables (and a .env file if present)."""
+"""One Settings object, read from INCIDENTS_* environment variables.
+
+Where things live never depends on the folder a command runs in: the SQLite database (unless
+INCIDENTS_DATABASE_URL names another), the generated secret key and generated files are kept in one data
+directory, INCIDENTS_DATA_DIR, by default the platform's user data directory (on Linux
+$XDG_DATA_HOME/incidents, else ~/.local/share/incidents). A relative INCIDENTS_DATA_DIR is refused.
+
+Every secret setting can also be read from a file, the way container platforms and systemd hand secrets over:
+INCIDENTS_<NAME>_FILE=/run/secrets/... (the file's content, without its final line break). Giving a secret both
+ways is refused.
+
+INCIDENTS_ENV=production is the production mode: the service refuses to start without a configured secret key
+(it never generates one), and session cookies are Secure unless INCIDENTS_COOKIE_SECURE says otherwise.
+"""
 
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+import platformdirs
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from incidents.errors import ConfigError
+
+APP_NAME = "incidents"
+ENV_PREFIX = "INCIDENTS_"
+
+
+class _FromFile:
+    """Marks a secret setting: it may come from INCIDENTS_<NAME>_FILE."""
+
+    def __repr__(self) -> str:
+        return "secret"
+
+
+SECRET = _FromFile()
+Secret = Annotated[str, SECRET]  # a secret setting: `my_token: Secret = ""` (also read from INCIDENTS_MY_TOKEN_FILE)
+
+
+def default_data_dir() -> Path:
+    """The platform's user data directory for this application (never the working directory)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="INCIDENTS_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
-    database_url: str = "sqlite:///./var/incidents.db"
-    data_dir: Path = Path("./var")
+    env: Literal["development", "production"] = "development"
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: Secret = ""  # empty: the SQLite file <data_dir>/incidents.db
     timezone: str = "Asia/Tokyo"
     default_locale: str = "ja"
-    secret_key: str = ""
-    cookie_secure: bool = False  # set true behind HTTPS
+    secret_key: Secret = ""  # empty: generated once into <data_dir>/secret_key (never in production)
+    cookie_secure: bool | None = None  # Secure cookies (behind HTTPS); default: true in production only
     hsts_max_age: int = 0  # seconds of Strict-Transport-Security (e.g. 31536000 behind HTTPS); 0 = no header
     session_max_age_s: int = 12 * 3600  # absolute: a session ends this long after sign-in, however busy
     session_idle_s: int = 2 * 3600  # idle: a session unused this long ends
@@ -37,7 +75,7 @@ class Settings(BaseSettings):
     # Single sign-on (OpenID Connect, authorization code + PKCE). Empty issuer = no single sign-on.
     oidc_issuer: str = ""  # e.g. https://login.microsoftonline.com/<tenant>/v2.0 (discovery is read from it)
     oidc_client_id: str = ""
-    oidc_client_secret: str = ""
+    oidc_client_secret: Secret = ""
     oidc_scopes: str = "openid email profile"
     oidc_email_claim: str = "email"
     oidc_name_claim: str = "name"
@@ -51,7 +89,7 @@ class Settings(BaseSettings):
     group_roles: str = ""
 
     # SCIM 2.0 (/scim/v2): the bearer token the identity provider sends. Empty = SCIM is off.
-    scim_token: str = ""
+    scim_token: Secret = ""
 
     # Limits on what one request may carry
     max_request_bytes: int = 16 * 1024 * 1024
@@ -110,7 +148,7 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_ssl: bool = False
     smtp_username: str = ""
-    smtp_password: str = ""
+    smtp_password: Secret = ""
     mail_from: str = "incidents@localhost"
     webhook_urls: list[str] = Field(default_factory=list)
 
@@ -151,22 +189,116 @@ class Settings(BaseSettings):
     intake_max_parts: int = 1_000
     intake_mass_mail_threshold: int = 10  # visible external addresses that make a mass mail
 
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
+                                   file_secret_settings):
+        return init_settings, env_settings, SecretFiles(settings_cls)
+
+    @field_validator("data_dir", mode="after")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        value = value.expanduser()
+        if not value.is_absolute():
+            raise ValueError("must be an absolute path (a relative one would change with the folder a command "
+                             "runs in)")
+        return value
+
+    @model_validator(mode="after")
+    def _derived(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'incidents.db'}"
+        if self.cookie_secure is None:
+            self.cookie_secure = self.production
+        return self
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
     def resolved_secret_key(self) -> str:
-        """The configured secret, or one generated once and kept in the data directory (never in the repo)."""
+        """The configured secret; outside production, one generated once and kept in the data directory."""
         if self.secret_key:
             return self.secret_key
+        if self.production:
+            raise ConfigError("no secret key is configured, and production mode never generates one: set "
+                              "INCIDENTS_SECRET_KEY or INCIDENTS_SECRET_KEY_FILE")
         path = self.data_dir / "secret_key"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
+        try:
+            return path.read_text().strip() or _new_secret(path)
+        except FileNotFoundError:
+            return _new_secret(path)
+
+    def startup_problems(self) -> list[ConfigError]:
+        """What stops the service from starting (empty when it may start)."""
+        problems = []
+        if self.production and not self.secret_key:
+            problems.append(ConfigError("production mode needs a configured secret key: set INCIDENTS_SECRET_KEY "
+                                        "or INCIDENTS_SECRET_KEY_FILE", "secret_key_missing"))
+        return problems
+
+
+def _new_secret(path: Path) -> str:
+    """Create the secret key file once; when two processes start together, both read the one that won."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = secrets.token_urlsafe(48)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
         return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+class SecretFiles(PydanticBaseSettingsSource):
+    """INCIDENTS_<NAME>_FILE for every secret setting: the value is the file's content."""
+
+    def get_field_value(self, field, field_name):  # unused: __call__ reads every secret at once
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        env = {k.upper(): v for k, v in os.environ.items()}
+        for name, field in self.settings_cls.model_fields.items():
+            if SECRET not in field.metadata:
+                continue
+            var = f"{ENV_PREFIX}{name.upper()}"
+            path = env.get(f"{var}_FILE")
+            if not path:
+                continue
+            if env.get(var):
+                raise ConfigError("%(var)s and %(var)s_FILE are both set: keep one", var=var)
+            try:
+                out[name] = Path(path).expanduser().read_text(encoding="utf-8").rstrip("\r\n")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ConfigError("%(var)s_FILE: cannot read %(path)s (%(why)s)", var=var, path=path,
+                                  why=getattr(exc, "strerror", None) or type(exc).__name__) from None
+        return out
+
+
+def secret_settings() -> list[str]:
+    """The names of the settings that may come from a file (INCIDENTS_<NAME>_FILE)."""
+    return [name for name, field in Settings.model_fields.items() if SECRET in field.metadata]
 
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = ENV_PREFIX + "_".join(str(x) for x in err["loc"]).upper()
+        raise ConfigError("%(var)s: %(problem)s", var=name, problem=err["msg"]) from None
+
+
+def check_startup() -> Settings:
+    """The settings, if the service may start with them; ConfigError (one line) otherwise."""
+    settings = get_settings()
+    problems = settings.startup_problems()
+    if problems:
+        raise problems[0]
+    return settings

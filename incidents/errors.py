@@ -71,6 +71,13 @@ class TooLarge(DomainError):
     code = "too_large"
 
 
+class ConfigError(DomainError):
+    """The service's configuration (environment, secret files) cannot be used; raised before anything runs."""
+
+    status_code = 500
+    code = "configuration"
+
+
 # Babel keywords: a domain error's first argument is a msgid (tests/test_i18n.py extracts them too).
 ERROR_KEYWORDS = {name: (1,) for name in ("DomainError", "InvalidInput", "Unauthorized", "Forbidden", "NotFound",
-                                          "Conflict", "InvalidTransition", "TooLarge")}
+                                          "Conflict", "InvalidTransition", "TooLarge", "ConfigError")}
