@@ -11,7 +11,6 @@ import typer
 from pydantic import TypeAdapter, ValidationError
 
 from cli.common import AsUser, JsonOut, command_session, console, fail, print_json, print_result, table
-from incidents.audit import service as audit
 from incidents.cases import service as cases
 from incidents.cases.recipients_csv import parse_recipients_csv
 from incidents.cases.queries import IncidentFilter
@@ -163,8 +162,7 @@ def reopen(incident_id: IncidentId, reason: Annotated[str, typer.Option("--reaso
 def timeline(incident_id: IncidentId, as_user: AsUser = None, as_json: JsonOut = False):
     """The incident's audit timeline: who did what, when."""
     with command_session(as_user) as (session, actor):
-        cases.get(session, actor=actor, incident_id=incident_id)
-        events = audit.timeline(session, incident_id=incident_id)
+        events = cases.timeline(session, actor=actor, incident_id=incident_id)
     if as_json:
         print_json(events)
         return

@@ -1,4 +1,5 @@
-"""The audit trail over HTTP: an incident's timeline, and the chain check for officers."""
+"""The audit trail over HTTP: the chain check for officers (an incident's timeline is the incident's:
+GET /incidents/{id}/timeline in incidents.cases.api)."""
 
 from __future__ import annotations
 
@@ -6,17 +7,10 @@ from fastapi import APIRouter
 
 from incidents.api_deps import CurrentUser, SessionDep
 from incidents.audit import service
-from incidents.audit.models import AuditEventPublic, VerifyResult
-from incidents.cases.access import visible_incident
+from incidents.audit.models import VerifyResult
 from incidents.people.access import require_role
 
 router = APIRouter(tags=["audit"])
-
-
-@router.get("/incidents/{incident_id}/timeline", response_model=list[AuditEventPublic])
-def timeline(incident_id: int, session: SessionDep, user: CurrentUser):
-    visible_incident(session, user, incident_id)
-    return service.timeline(session, incident_id=incident_id)
 
 
 @router.get("/audit/verify", response_model=VerifyResult)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from incidents.api_deps import CurrentUser, SessionDep
+from incidents.audit.models import AuditEventPublic
 from incidents.cases import record, service
 from incidents.cases.recipients_csv import parse_recipients_csv
 from incidents.cases.queries import IncidentFilter
@@ -141,3 +142,8 @@ def correct_recipient(incident_id: int, recipient_id: int, body: RecipientUpdate
 @router.delete("/incidents/{incident_id}/recipients/{recipient_id}", status_code=204)
 def remove_recipient(incident_id: int, recipient_id: int, session: SessionDep, user: CurrentUser):
     service.remove_recipient(session, actor=user, incident_id=incident_id, recipient_id=recipient_id)
+
+
+@router.get("/incidents/{incident_id}/timeline", response_model=list[AuditEventPublic], tags=["audit"])
+def timeline(incident_id: int, session: SessionDep, user: CurrentUser):
+    return service.timeline(session, actor=user, incident_id=incident_id)

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from incidents.api_deps import SessionDep
-from incidents.audit import service as audit
 from incidents.cases import labels, service
 from incidents.cases.forms import FormInvalid, form_values, incident_from_form
 from incidents.cases.queries import IncidentFilter
@@ -62,7 +61,7 @@ def incident_page(request: Request, session: SessionDep, user: PageUser, inciden
     public = service.public(record_of(session, incident))
     recipients = service.list_recipients(session, actor=user, incident_id=incident_id, page=rpage,
                                          per_page=RECIPIENTS_PER_PAGE)
-    events = audit.timeline(session, incident_id=incident_id)
+    events = service.timeline(session, actor=user, incident_id=incident_id)
     return render(request, "pages/incident.html", {
         "incident": public, "recipients": recipients, "events": events,
         "can_manage": can_manage(session, user, incident), "reported": request.query_params.get("reported"),

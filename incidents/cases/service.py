@@ -11,6 +11,8 @@ from sqlalchemy import delete, func, or_, select
 from sqlmodel import Session
 
 from incidents import events
+from incidents.audit import service as audit_trail
+from incidents.audit.models import AuditEventPublic
 from incidents.audit.service import record
 from incidents.cases.models import Attachment, Incident, IncidentStatus, Recipient
 from incidents.cases.queries import IncidentFilter, apply_filter
@@ -54,6 +56,12 @@ def _set_time(incident: Incident, name: str, value: datetime) -> None:
 
 def get(session: Session, *, actor: User, incident_id: int) -> Incident:
     return visible_incident(session, actor, incident_id)
+
+
+def timeline(session: Session, *, actor: User, incident_id: int) -> list[AuditEventPublic]:
+    """Who did what, when, to an incident the actor may see."""
+    visible_incident(session, actor, incident_id)
+    return audit_trail.timeline(session, incident_id=incident_id)
 
 
 def recipients_of(session: Session, incident_id: int) -> list[Recipient]:
