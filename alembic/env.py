@@ -37,7 +37,7 @@ def run_migrations_online() -> None:
     # A plain engine: on SQLite, foreign keys stay off while batch migrations copy tables.
     parsed = make_url(url())
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # personal data: private
     engine = create_engine(url(), poolclass=NullPool)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)

@@ -160,6 +160,7 @@ def test_the_cli_from_two_folders_sees_one_database_and_one_key(tmp_path):
     again = json.loads(_run(b, env, "nearmiss", "publish", str(reported["id"]), "--as", officer, "--json"))
     assert again["id"] == first["id"]  # the same case again, not a second one
     data = tmp_path / "xdg" / "incidents"
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700  # the database and the key: nobody else's to read
     assert sorted(p.name for p in data.iterdir() if not p.name.startswith("incidents.db-")) == [
         "incidents.db", "secret_key"]
     assert not any((a / name).exists() or (b / name).exists() for name in ("var", "incidents.db", "secret_key"))
