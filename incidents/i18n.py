@@ -162,6 +162,24 @@ class LabelTable(Mapping[str, str]):
         return self.label(code, "ja"), self.label(code, "en")
 
 
-def label(table: LabelTable, code: object, locale: str | None = None) -> str:
-    """The label of `code` in `table`, in `locale` (default: the current language)."""
+def label(table: LabelTable | str, code: object, locale: str | None = None) -> str:
+    """The label of `code` in `table` (a table or its name, e.g. in templates: `label("step_status", s.status)`),
+    in `locale` (default: the current language)."""
+    if isinstance(table, str):
+        if table not in TABLES:
+            load_tables()
+        table = TABLES[table]
     return table.label(code, locale)
+
+
+def load_tables() -> dict[str, LabelTable]:
+    """Every domain's label tables (`incidents/<domain>/labels.py`), declared."""
+    import importlib
+    import pkgutil
+
+    import incidents
+
+    for module in pkgutil.iter_modules(incidents.__path__):
+        if module.ispkg and importlib.util.find_spec(f"incidents.{module.name}.labels") is not None:
+            importlib.import_module(f"incidents.{module.name}.labels")
+    return TABLES

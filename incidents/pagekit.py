@@ -51,6 +51,7 @@ def _env() -> SandboxedEnvironment:
         lambda s, **kw: i18n.gettext(s, **kw), lambda s, p, n, **kw: i18n.ngettext(s, p, n, **kw), newstyle=True
     )
     env.globals["_"] = i18n.gettext
+    env.globals["label"] = i18n.label
     env.filters["local"] = _local
     return env
 

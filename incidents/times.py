@@ -190,26 +190,47 @@ LocalIso = Annotated[datetime, PlainSerializer(lambda v: v.astimezone(_zone()).i
 # ---- showing time: one human format per language, in the organisation's zone --------------------------------
 
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_WEEKDAYS_JA = "月火水木金土日"
 
 
-def local(value: datetime) -> datetime:
+def local(value: datetime, tz: tzinfo | None = None) -> datetime:
     """The moment in the organisation's zone (a naive value is taken as UTC, as the database stores it)."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(_zone())
+    return value.astimezone(tz or _zone())
 
 
 def format_datetime(value: datetime | None, locale: str | None = None, *, seconds: bool = False,
-                    zone: bool = False) -> str:
-    """«2026年11月28日 15:20» / «28 Nov 2026 15:20», in the organisation's zone; "" for None."""
+                    weekday: bool = False, zone: bool = False, tz: tzinfo | None = None) -> str:
+    """«2026年11月28日 15:20» / «28 Nov 2026 15:20», in the organisation's zone; "" for None.
+    For deadlines in mails: weekday and zone, «2026年11月28日（土）15:20（JST）» / «Sat 28 Nov 2026 15:20 (JST)»."""
     if value is None:
         return ""
-    moment = local(value)
+    moment = local(value, tz)
     clock = f"{moment:%H:%M:%S}" if seconds else f"{moment:%H:%M}"
-    suffix = f" ({moment.tzname()})" if zone and moment.tzname() else ""
+    name = moment.tzname() if zone else None
     if (locale or get_locale()) == "ja":
-        return f"{moment.year}年{moment.month}月{moment.day}日 {clock}{suffix}"
-    return f"{moment.day} {_MONTHS_EN[moment.month - 1]} {moment.year} {clock}{suffix}"
+        day = f"{moment.year}年{moment.month}月{moment.day}日"
+        text = f"{day}（{_WEEKDAYS_JA[moment.weekday()]}）{clock}" if weekday else f"{day} {clock}"
+        return text + (f"（{name}）" if name else "")
+    text = f"{moment.day} {_MONTHS_EN[moment.month - 1]} {moment.year} {clock}"
+    if weekday:
+        text = f"{_WEEKDAYS_EN[moment.weekday()]} {text}"
+    return text + (f" ({name})" if name else "")
+
+
+def format_span(span: timedelta, locale: str | None = None) -> str:
+    """A duration in its two largest units: «1日2時間», «3時間5分» / «1 d 2 h», «3 h 5 min»."""
+    minutes = int(span.total_seconds() // 60)
+    days, rest = divmod(max(minutes, 0), 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        mins = 0
+    if (locale or get_locale()) == "ja":
+        return "".join([f"{days}日" if days else "", f"{hours}時間" if hours else "", f"{mins}分" if mins else ""]) or "0分"
+    return " ".join(p for p in (f"{days} d" if days else "", f"{hours} h" if hours else "",
+                                f"{mins} min" if mins else "") if p) or "0 min"
 
 
 def format_date(value: date | datetime | None, locale: str | None = None) -> str:

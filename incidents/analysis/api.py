@@ -10,6 +10,7 @@ from incidents.analysis.schemas import (AnalysisIn, AnalysisPublic, Countermeasu
                                         CountermeasureUpdate, StatusIn)
 from incidents.analysis.vocab import (FACTORS, SUGGESTED_COUNTERMEASURES, CountermeasureStatus, FourE, FourM,
                                       four_e_label, four_m_label, status_label)
+from incidents.i18n import translate
 from incidents.api_deps import CurrentUser, SessionDep
 
 router = APIRouter(tags=["analysis"])
@@ -24,7 +25,8 @@ def vocabulary(user: CurrentUser) -> dict:
         "four_e": [{"code": e.value, "ja": four_e_label(e, "ja"), "en": four_e_label(e, "en")} for e in FourE],
         "statuses": [{"code": s.value, "ja": status_label(s, "ja"), "en": status_label(s, "en")}
                      for s in CountermeasureStatus],
-        "suggested_countermeasures": [{"four_e": e.value, "ja": ja, "en": en} for e, ja, en in SUGGESTED_COUNTERMEASURES],
+        "suggested_countermeasures": [{"four_e": e.value, "ja": translate(msgid, "ja"), "en": msgid}
+                                      for e, msgid in SUGGESTED_COUNTERMEASURES],
     }
 
 

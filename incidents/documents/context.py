@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from incidents.analysis.labels import COUNTERMEASURE_STATUSES, FOUR_E, FOUR_M
 from incidents.cases import labels as C
 from incidents.documents import labels as L
 from incidents import times
@@ -28,6 +29,7 @@ from incidents.documents.kinds import KINDS, DocumentKind
 from incidents.documents.readers import generic_reader, group_terms, reader_of
 from incidents.i18n import LabelTable
 from incidents.names import strip_honorific
+from incidents.response.labels import STEP_STATUSES
 
 MAX_LISTED_RECIPIENTS = 200  # a case file lists this many, then "and N more"
 
@@ -136,10 +138,10 @@ class Formatter:
             parsed = to_zone(parsed, self.zone)
         return format_date(parsed, lang=self.lang, era=self.era)
 
-    def label(self, table: LabelTable | L.Labels, code: Any) -> str:
+    def label(self, table: LabelTable, code: Any) -> str:
         return L.label(table, code, self.lang)
 
-    def labels(self, table: LabelTable | L.Labels, codes: Iterable[Any]) -> str:
+    def labels(self, table: LabelTable, codes: Iterable[Any]) -> str:
         return L.join_labels(table, codes, self.lang)
 
 
@@ -266,7 +268,7 @@ def steps_view(steps: Iterable[Any], fmt: Formatter) -> list[dict[str, str]]:
         title = _get(s, "title_en" if fmt.lang == "en" else "title_ja") or _get(s, "title", "")
         out.append({
             "title": str(title),
-            "status": fmt.label(L.STEP_STATUSES, _get(s, "status", "")),
+            "status": fmt.label(STEP_STATUSES, _get(s, "status", "")),
             "due": fmt.dt(_get(s, "due_at")),
             "done": fmt.dt(_get(s, "done_at") or _get(s, "completed_at")),
             "note": str(_get(s, "note", "") or _get(s, "waive_reason", "") or ""),
@@ -279,13 +281,13 @@ def root_cause_view(rc: Any, fmt: Formatter) -> dict[str, Any] | None:
         return None
     rc = _plain(rc)
     measures = [
-        {"title": str(_get(m, "title", "")), "category": fmt.label(L.FACTOR_CATEGORIES, _get(m, "category", "")),
+        {"title": str(_get(m, "title", "")), "category": fmt.label(FOUR_E, _get(m, "category", "")),
          "owner": _display_person(_get(m, "owner", "")), "due": fmt.day(_get(m, "due_on") or _get(m, "due_at")),
-         "status": fmt.label(L.STEP_STATUSES, _get(m, "status", ""))}
+         "status": fmt.label(COUNTERMEASURE_STATUSES, _get(m, "status", ""))}
         for m in _get(rc, "countermeasures", []) or []
     ]
     factors = [
-        {"category": fmt.label(L.FACTOR_CATEGORIES, _get(f, "category", "")), "text": str(_get(f, "text", "") or _get(f, "description", ""))}
+        {"category": fmt.label(FOUR_M, _get(f, "category", "")), "text": str(_get(f, "text", "") or _get(f, "description", ""))}
         for f in _get(rc, "factors", []) or []
     ]
     return {

@@ -1,9 +1,11 @@
-"""The document kinds, what each needs, and how they are named (ja/en)."""
+"""The document kinds and what each needs; their names are documents.labels.DOCUMENT_KINDS."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+from incidents.documents.labels import DOCUMENT_KINDS
 
 
 class DocumentKind(StrEnum):
@@ -31,36 +33,24 @@ class Audience(StrEnum):
 
 @dataclass(frozen=True)
 class KindInfo:
-    title_ja: str
-    title_en: str
+    kind: str
     letter: bool  # a letter to one reader (letterhead, addressee, 謹啓…謹白)
     needs_recipient: bool  # a recipient must be chosen (or all of them in bulk)
     paginate: bool  # page numbers from the first page on (letters get them only when they run over)
 
     def title(self, lang: str) -> str:
-        return self.title_en if lang == "en" else self.title_ja
+        return DOCUMENT_KINDS.label(self.kind, lang)
 
 
 KINDS: dict[DocumentKind, KindInfo] = {
-    DocumentKind.apology_unintended: KindInfo(
-        "メール誤送信のお詫びと削除のお願い", "Apology for a misdirected email and request to delete it",
-        letter=True, needs_recipient=True, paginate=False),
-    DocumentKind.apology_intended: KindInfo(
-        "メール誤送信に関するお詫び", "Apology concerning an email sent to the wrong recipient",
-        letter=True, needs_recipient=True, paginate=False),
-    DocumentKind.notice_affected: KindInfo(
-        "個人情報の漏えい（おそれ）に関するお知らせとお詫び", "Notice of a personal data breach",
-        letter=True, needs_recipient=False, paginate=False),
-    DocumentKind.first_report: KindInfo(
-        "メール誤送信 第一報", "Email misdelivery: first report", letter=False, needs_recipient=False, paginate=True),
-    DocumentKind.regulator_report: KindInfo(
-        "個人データの漏えい等事案に関する報告（案）", "Report of a personal data breach (draft)",
-        letter=False, needs_recipient=False, paginate=True),
-    DocumentKind.root_cause_report: KindInfo(
-        "原因分析・再発防止策報告書", "Root-cause analysis and countermeasures", letter=False,
-        needs_recipient=False, paginate=True),
-    DocumentKind.case_file: KindInfo(
-        "事案記録", "Case file", letter=False, needs_recipient=False, paginate=True),
+    DocumentKind.apology_unintended: KindInfo("apology_unintended", letter=True, needs_recipient=True, paginate=False),
+    DocumentKind.apology_intended: KindInfo("apology_intended", letter=True, needs_recipient=True, paginate=False),
+    DocumentKind.notice_affected: KindInfo("notice_affected", letter=True, needs_recipient=False, paginate=False),
+    DocumentKind.first_report: KindInfo("first_report", letter=False, needs_recipient=False, paginate=True),
+    DocumentKind.regulator_report: KindInfo("regulator_report", letter=False, needs_recipient=False, paginate=True),
+    DocumentKind.root_cause_report: KindInfo("root_cause_report", letter=False, needs_recipient=False,
+                                                      paginate=True),
+    DocumentKind.case_file: KindInfo("case_file", letter=False, needs_recipient=False, paginate=True),
 }
 
 AUDIENCE_KINDS: dict[Audience, DocumentKind] = {

@@ -6,11 +6,7 @@ the catalogues; English documents use them inside sentences («sent to a wrong r
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from incidents.i18n import LabelTable, lower_first
-
-Labels = Mapping[str, tuple[str, str]]
 
 # One or two sentences on the cause, as a letter says it (the reader is not an expert).
 CAUSES = LabelTable("letter_cause", {
@@ -28,37 +24,31 @@ EXEMPTIONS = LabelTable("letter_exemption", {
     "strong_encryption": "The data was strongly encrypted and the key was not sent",
     "deleted_unread": "Every wrong recipient confirmed deleting the email unopened",
 })
+DOCUMENT_KINDS = LabelTable("document_kind", {
+    "apology_unintended": "Apology for a misdirected email and request to delete it",
+    "apology_intended": "Apology concerning an email sent to the wrong recipient",
+    "notice_affected": "Notice of a personal data breach",
+    "first_report": "Email misdelivery: first report",
+    "regulator_report": "Report of a personal data breach (draft)",
+    "root_cause_report": "Root-cause analysis and countermeasures",
+    "case_file": "Case file",
+})
+AUDIENCES = LabelTable("letter_audience", {"unintended": "Wrong recipients", "intended": "Intended recipients",
+                                           "affected": "People concerned"})
+JOB_STATUSES = LabelTable("job_status", {"queued": "Queued", "running": "Running", "done": "Done", "failed": "Failed"})
 
 # English documents print these inside sentences and table cells in lower case, as they always have.
 _LOWER_IN_ENGLISH = frozenset({"mistake_type", "discovery_method", "data_item", "protection", "incident_status",
                                "recipient_kind"})
 
 
-def label(table: LabelTable | Labels, code: str | None, lang: str) -> str:
+def label(table: LabelTable, code: str | None, lang: str) -> str:
     if code is None:
         return ""
-    if isinstance(table, LabelTable):
-        text = table.label(code, lang)
-        return lower_first(text) if lang == "en" and table.name in _LOWER_IN_ENGLISH and code in table else text
-    pair = table.get(str(code))
-    if pair is None:
-        return str(code)
-    return pair[1] if lang == "en" else pair[0]
+    text = table.label(code, lang)
+    return lower_first(text) if lang == "en" and table.name in _LOWER_IN_ENGLISH and code in table else text
 
 
-def join_labels(table: LabelTable | Labels, codes, lang: str) -> str:
+def join_labels(table: LabelTable, codes, lang: str) -> str:
     sep = ", " if lang == "en" else "、"
     return sep.join(label(table, c, lang) for c in codes or ())
-
-STEP_STATUSES: Labels = {
-    "open": ("未了", "open"), "pending": ("未了", "pending"), "in_progress": ("対応中", "in progress"),
-    "done": ("完了", "done"), "completed": ("完了", "done"), "waived": ("省略", "waived"),
-    "planned": ("予定", "planned"), "not_applicable": ("対象外", "not applicable"), "verified": ("効果確認済", "verified"),
-}
-
-FACTOR_CATEGORIES: Labels = {  # 4M and 4E
-    "Man": ("人（Man）", "Man"), "Machine": ("設備・システム（Machine）", "Machine"),
-    "Media": ("環境・情報（Media）", "Media"), "Management": ("管理（Management）", "Management"),
-    "Education": ("教育", "Education"), "Engineering": ("技術・仕組み", "Engineering"),
-    "Enforcement": ("規程・徹底", "Enforcement"), "Example": ("模範・事例", "Example"),
-}

@@ -123,15 +123,14 @@ def _root_cause(session: Session, actor: User, incident: Incident, lang: str) ->
     a = analysis.get_analysis(session, actor=actor, incident_id=incident.id)
     if not (a.whys or a.causes or a.factors or a.countermeasures):
         return None
-    factors = [{"category": vocab.four_m_label(c["four_m"], lang) if c.get("four_m") else "", "text": c.get("text", "")}
-               for c in a.causes]
+    factors = [{"category": c.get("four_m") or "", "text": c.get("text", "")} for c in a.causes]
     factors += [{"category": "", "text": vocab.factor_label(code, lang)} for code in a.factors]
     return {
         "summary": a.factor_notes,
         "whys": list(a.whys),
         "root_cause": a.whys[-1] if a.whys else "",
         "factors": factors,
-        "countermeasures": [{"title": c.title, "category": vocab.four_e_label(c.four_e, lang), "owner": c.owner_name,
+        "countermeasures": [{"title": c.title, "category": c.four_e, "owner": c.owner_name,
                              "due_on": c.due_on.isoformat(), "status": c.status} for c in a.countermeasures],
     }
 

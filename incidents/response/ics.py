@@ -9,7 +9,9 @@ from sqlmodel import Session
 from incidents.config import get_settings
 from incidents.people.models import User
 from incidents.response.calendar import Deadline, feed
-from incidents.response.service import open_deadlines, step_titles
+from incidents.i18n import translate
+from incidents.response.labels import STEP_ROLES, step_title
+from incidents.response.service import open_deadlines
 from incidents.types import utcnow
 
 
@@ -17,18 +19,18 @@ def calendar_for(session: Session, *, actor: User, incident_id: int | None = Non
     settings = get_settings()
     host = urlsplit(settings.base_url).hostname or "incidents"
     base = settings.base_url.rstrip("/")
-    ja = actor.locale == "ja"
+    loc = actor.locale
     items = []
     for step, incident in open_deadlines(session, actor=actor, incident_id=incident_id):
-        title_ja, title_en = step_titles(step.kind, step.recipient_address)
         items.append(Deadline(
             uid=f"incident-{incident.id}-step-{step.id}@{host}", incident_id=incident.id,
-            title=f"#{incident.id} {title_ja if ja else title_en}", due_at=step.due_at,
-            description=f"{incident.title}\n{'担当' if ja else 'Role'}: {step.role}",
+            title=f"#{incident.id} {step_title(step.kind, step.recipient_address, loc)}", due_at=step.due_at,
+            description=incident.title + "\n" + translate("Who acts: %(role)s", loc,
+                                                          role=STEP_ROLES.label(step.role, loc)),
             url=f"{base}/incidents/{incident.id}",
         ))
-    name = (f"インシデント #{incident_id} の期限" if ja else f"Incident #{incident_id} deadlines") if incident_id \
-        else ("インシデント対応の期限" if ja else "Incident response deadlines")
+    name = translate("Incident #%(id)s deadlines", loc, id=incident_id) if incident_id \
+        else translate("Incident response deadlines", loc)
     return feed(items, name=name, now=utcnow())
 
 

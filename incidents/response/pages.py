@@ -9,12 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from incidents.api_deps import SessionDep
-from incidents.config import get_settings
 from incidents.i18n import get_locale
 from incidents.i18n import gettext as _
 from incidents.notify import service as notify
 from incidents.response import actions, service
-from incidents.response.messages import format_span
+from incidents.times import format_datetime, format_span
 from incidents.types import utcnow
 from incidents.pagekit import CsrfChecked, PageUser, incident_section, render
 
@@ -28,14 +27,13 @@ def countdown(due: datetime | None, now: datetime, locale: str) -> tuple[str, st
         return "", ""
     if due >= now:
         left = format_span(due - now, locale)
-        return (f"あと{left}" if locale == "ja" else f"{left} left"), ("soon" if (due - now).total_seconds() < 86400 else "")
-    late = format_span(now - due, locale)
-    return (f"{late}超過" if locale == "ja" else f"{late} overdue"), "overdue"
+        return _("%(span)s left", span=left), ("soon" if (due - now).total_seconds() < 86400 else "")
+    return _("%(span)s overdue", span=format_span(now - due, locale)), "overdue"
 
 
 @incident_section(20, "pages/response/_section.html")
 def response_section(*, session, user, incident):
-    locale, now, tz = get_locale(), utcnow(), get_settings().tz
+    locale, now = get_locale(), utcnow()
     steps = service.list_steps(session, actor=user, incident_id=incident.id)
     general = [s for s in steps if not s.recipient_address]
     per_recipient = [s for s in steps if s.recipient_address]
@@ -50,7 +48,7 @@ def response_section(*, session, user, incident):
         text, css = countdown(s.due_at if s.status == "pending" else None, now, locale)
         pub = service.to_public(s, now=now, locale=locale)
         return {"step": pub, "countdown": text, "css": css,
-                "due": s.due_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if s.due_at else ""}
+                "due": format_datetime(s.due_at)}
 
     return {
         "steps": [view(s) for s in general],
@@ -60,10 +58,9 @@ def response_section(*, session, user, incident):
         "assessment": assessment,
         "decided": actions.decided(session, incident.id),
         "blocking": actions.blocking_steps(session, incident.id),
-        "fmt": lambda d: d.astimezone(tz).strftime("%Y-%m-%d %H:%M") if d else "-",
+        "fmt": lambda d: format_datetime(d) if d else "-",
         "open": incident.status == "open",
         "deliveries": notify.deliveries(session, incident_id=incident.id, limit=10),
-        "opened_labels": {"yes": _("opened"), "no": _("not opened"), "unknown": _("opened: unknown")},
     }
 
 
@@ -135,8 +132,7 @@ async def import_csv(incident_id: int, request: Request, session: SessionDep, us
 
 @router.get("/notifications")
 def notifications_page(request: Request, session: SessionDep, user: PageUser):
-    tz = get_settings().tz
-    items = [{"n": n, "at": n.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")}
+    items = [{"n": n, "at": format_datetime(n.created_at)}
              for n in notify.inbox(session, user_id=user.id, limit=100)]
     return render(request, "pages/response/notifications.html", {"items": items})
 

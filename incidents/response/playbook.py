@@ -42,8 +42,6 @@ class StepSpec:
     position: int  # display order
     required: bool
     gated: bool
-    title_ja: str
-    title_en: str
     source: str
     recipient: str | None = None  # lower-cased address for per-recipient steps
 
@@ -92,8 +90,7 @@ def generate(
         due = _due(rule, facts, assessment, durations)
         common = dict(
             kind=rule.key, role=rule.role, due_at=due, position=position * 1_000_000,
-            required=rule.required, gated=rule.gated, title_ja=rule.title_ja,
-            title_en=rule.title_en, source=rule.source,
+            required=rule.required, gated=rule.gated, source=rule.source,
         )
         if rule.per_recipient is None:
             specs.append(StepSpec(key=rule.key, **common))

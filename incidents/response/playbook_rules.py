@@ -26,9 +26,7 @@ class StepRule:
     role: str
     due: str | None
     when: str
-    title_ja: str
-    title_en: str
-    source: str
+    source: str  # titles: incidents.response.labels.STEP_KINDS
     per_recipient: str | None = None
     required: bool = True
     gated: bool = False
@@ -44,87 +42,70 @@ MANY_PERSONS = "many_persons"
 STEP_RULES: tuple[StepRule, ...] = (
     StepRule(
         "first_report", "manager", "first_report", ALWAYS,
-        "上長への第一報（受領確認）", "First report to the supervisor (acknowledged)",
         "Report to the supervisor at once, within the hour: what was sent, to whom, when, how it was found, "
         "what data and how many people (第一報)",
     ),
     StepRule(
         "decision", "manager", "decision", ALWAYS,
-        "組織としての対応方針の決定", "The organisation's decision on the response",
         "The organisation decides the response before anyone apologises on their own judgement",
     ),
     StepRule(
         "containment", "employee", "containment", ALWAYS,
-        "拡大防止（送信取消・リンク無効化・先方への連絡）",
-        "Containment (recall, revoke links, call the recipient)",
         "Contain at once: recall, revoke shared links, call the wrong recipient (a mail deleted unopened is no leak)",
     ),
     StepRule(
         "deletion", "employee", "deletion", ALWAYS,
-        "削除依頼と削除確認書の受領", "Deletion request and written confirmation",
         "Ask each wrong recipient to delete the mail and confirm in writing whether it was opened (削除確認書); "
         "deleted unopened is no leak (PPC Q&A 6-1)",
         per_recipient="unintended", gated=True,
     ),
     StepRule(
         "apology", "employee", "apology", ALWAYS,
-        "お詫び（電話の後、書面またはメール）", "Apology (phone, then letter or email)",
         "Apologise to the wrong and the intended recipients: by phone first, then in writing",
         per_recipient="all", gated=True,
     ),
     StepRule(
         "assessment", "officer", "assessment", ALWAYS,
-        "法的義務の評価", "Assessment of the legal duties",
         "APPI art. 26 and enforcement rules art. 7 (grounds to report); GDPR art. 33 and 34",
     ),
     StepRule(
         "preliminary_report", "officer", "preliminary_report_target", APPI_REPORTABLE,
-        "個人情報保護委員会への速報", "Preliminary report to the PPC",
         "APPI art. 26; enforcement rules art. 8(1)",
     ),
     StepRule(
         "final_report", "officer", "final_report", APPI_REPORTABLE,
-        "個人情報保護委員会への確報", "Final report to the PPC",
         "APPI enforcement rules art. 8(2): 30 days, 60 for improper purpose",
     ),
     StepRule(
         "notify_individuals", "officer", "notify_individuals", APPI_REPORTABLE,
-        "本人への通知", "Notice to the people concerned",
         "APPI art. 26(2)",
     ),
     StepRule(
         "gdpr_authority", "officer", "gdpr_authority", GDPR_AUTHORITY,
-        "監督機関への通知（GDPR）", "Notification to the supervisory authority (GDPR)",
         "GDPR art. 33",
     ),
     StepRule(
         "gdpr_individuals", "officer", "gdpr_individuals", GDPR_INDIVIDUALS,
-        "データ主体への連絡（GDPR）", "Communication to the data subjects (GDPR)",
         "GDPR art. 34",
     ),
     StepRule(
         "public_announcement", "officer", "public_announcement", MANY_PERSONS,
-        "公表の要否の判断", "Decision on a public announcement",
         "PPC guidelines 3-5-2 (公表); APPI art. 26(2) proviso: a public announcement where notice is impossible",
     ),
     StepRule(
         "root_cause", "manager", "root_cause", ALWAYS,
-        "原因分析（なぜなぜ分析）", "Root-cause analysis (five whys)",
         "Ask why until the cause lies in the system, not in the person (なぜなぜ分析, 4M)",
     ),
     StepRule(
         "countermeasures", "manager", "countermeasures", ALWAYS,
-        "再発防止策の決定", "Countermeasures with owners and due dates",
         "Each countermeasure with an owner, a due date and a later check that it worked (4E)",
     ),
     StepRule(
         "nearmiss", "officer", "nearmiss", ALWAYS,
-        "ヒヤリハット事例としての共有", "Share as an anonymised near-miss",
         "Share the case anonymised and without blame, so the whole organisation learns (ヒヤリハット)",
     ),
     StepRule(
         "close", "manager", None, ALWAYS,
-        "完了", "Close",
         "Close when every required step is done or waived with a reason",
         required=False,
     ),

@@ -26,7 +26,7 @@ from incidents.response.deadlines import ResponseDurations, next_notify_at
 from incidents.response.facts import IncidentFacts, RecipientFacts
 from incidents.response.models import Step, StepStatus
 from incidents.response.playbook import ExistingStep, Reconciliation, generate, reconcile
-from incidents.response.playbook_rules import STEP_RULE_BY_KEY
+from incidents.response.labels import step_title
 from incidents.types import utcnow
 
 
@@ -167,10 +167,8 @@ def sync_playbook(session: Session, *, incident: Incident | IncidentRecord, acto
 
 
 def step_titles(kind: str, recipient: str | None) -> tuple[str, str]:
-    rule = STEP_RULE_BY_KEY[kind]
-    if recipient:
-        return f"{rule.title_ja}：{recipient}", f"{rule.title_en}: {recipient}"
-    return rule.title_ja, rule.title_en
+    """(Japanese, English) title of a step (the JSON contract carries both)."""
+    return step_title(kind, recipient, "ja"), step_title(kind, recipient, "en")
 
 
 def to_public(step: Step, *, now: datetime | None = None, locale: str = "ja") -> StepPublic:

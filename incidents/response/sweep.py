@@ -31,7 +31,7 @@ from incidents.response.deadlines import (
 )
 from incidents.response.messages import StepContext, step_notice
 from incidents.response.models import Reminder, Step, StepStatus
-from incidents.response.playbook_rules import STEP_RULE_BY_KEY
+from incidents.response.labels import step_title
 
 
 class _People:
@@ -158,12 +158,10 @@ def _queue(session: Session, inserted: list[Any], steps: dict[int, Any], *, now:
     for rem in inserted:
         step = steps[rem.step_id]
         incident = incidents[step.incident_id]
-        rule = STEP_RULE_BY_KEY[step.kind]
-        suffix = f"：{step.recipient_address}" if step.recipient_address else ""
         assignee = ", ".join(u.display_name for u in people.assignees(step.role, incident)[:3]) or step.role
         ctx = StepContext(
-            incident_id=incident.id, incident_title=incident.title, step_title_ja=rule.title_ja + suffix,
-            step_title_en=rule.title_en + (f": {step.recipient_address}" if step.recipient_address else ""),
+            incident_id=incident.id, incident_title=incident.title, step_title_ja=step_title(step.kind, step.recipient_address, "ja"),
+            step_title_en=step_title(step.kind, step.recipient_address, "en"),
             due_at=step.due_at, assignee=assignee, link=f"{base}/incidents/{incident.id}",
         )
 

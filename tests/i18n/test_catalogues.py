@@ -116,3 +116,42 @@ def test_a_table_is_declared_once():
 ])
 def test_lower_first_keeps_names(text, expected):
     assert lower_first(text) == expected
+
+
+def _sources():
+    for folder, pattern in (("incidents", "*.py"), ("cli", "*.py"), ("templates", "*.html")):
+        for path in sorted((ROOT / folder).rglob(pattern)):
+            yield path, path.read_text(encoding="utf-8")
+
+
+def test_codes_are_labelled_by_their_table_never_passed_to_gettext():
+    """`_(s.status)` translates nothing the catalogue can check: codes go through a LabelTable."""
+    dynamic = re.compile(r"(?<![\w.])(?:_|gettext)\(\s*(?![\"')])")
+    found = [f"{p.relative_to(ROOT)}:{text.count(chr(10), 0, m.start()) + 1}: {text[m.start():m.start() + 40]}"
+             for p, text in _sources() for m in dynamic.finditer(text) if "def " not in text[max(0, m.start() - 4):m.start()]]
+    assert not found, "\n".join(found)
+
+
+def test_every_table_a_template_names_exists():
+    tables = _all_tables()
+    named = {(p.name, m.group(1)) for p, text in _sources() if p.suffix == ".html"
+             for m in re.finditer(r"""(?<![\w.])label\(\s*["'](\w+)["']""", text)}
+    assert named and not [n for n in named if n[1] not in tables], [n for n in named if n[1] not in tables]
+
+
+def test_every_audit_action_the_code_records_has_a_label():
+    from incidents.analysis.vocab import CountermeasureStatus
+    from incidents.audit.labels import AUDIT_ACTIONS
+
+    actions = {m.group(1) for _p, text in _sources() for m in re.finditer(r"""\baction=["']([a-z_]+\.[a-z_]+)["']""", text)}
+    actions |= {f"countermeasure.{s.value}" for s in CountermeasureStatus}  # action=f"countermeasure.{new.value}"
+    actions |= {"incident.closed", "incident.reopened", "deletion.bulk_sent", "apology.bulk_sent"}
+    assert len(actions) > 30
+    assert not sorted(actions - set(AUDIT_ACTIONS)), sorted(actions - set(AUDIT_ACTIONS))
+
+
+def test_no_message_is_translated_twice_differently():
+    """Catalogues are merged: the same msgid in two domains' files must read the same (else use a label table's
+    context or another msgid)."""
+    clashes = {key: found for key, found in _catalogue().items() if len({s for _, s in found}) > 1}
+    assert not clashes, clashes

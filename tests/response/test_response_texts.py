@@ -26,7 +26,7 @@ def test_first_report_carries_the_known_facts_in_both_languages():
     ja = first_report_notice(report, locale="ja", recipient_name="鈴木 部長", tz=TOKYO)
     assert ja.title == "【第一報】メール誤送信の報告 #7 見積書の誤送信"
     assert "鈴木 部長 様" in ja.text and "誤送信先：wrong@other.example" in ja.text
-    assert "発覚日時：2026年4月1日（水）09:30（JST）（self_noticed）" in ja.text
+    assert "発覚日時：2026年4月1日（水）09:30（JST）（送信者本人が気付いた）" in ja.text
     assert "影響人数：1,200人" in ja.text and "組織としての対応方針" in ja.text
     en = first_report_notice(report, locale="en", recipient_name="Mr Suzuki", tz=TOKYO)
     assert en.title.startswith("[First report]") and "Intended recipients: right@client.example" in en.text

@@ -10,15 +10,8 @@ from collections.abc import Iterable, Mapping
 from incidents.nearmiss.anonymize import coarsen, names_en, names_ja, patterns
 from incidents.nearmiss.anonymize.record import KnownValue, RecordMatcher, known_values
 from incidents.nearmiss.anonymize.types import COARSENED, RANK, Anonymized, Finding, Kind, Replacement
+from incidents.nearmiss.labels import KIND_LABELS
 
-LABELS = {
-    "ja": {Kind.person: "人物", Kind.organization: "組織", Kind.place: "地名", Kind.address: "住所",
-           Kind.postal_code: "郵便番号", Kind.email: "メールアドレス", Kind.url: "リンク", Kind.domain: "ドメイン",
-           Kind.phone: "電話番号", Kind.account: "番号", Kind.file: "ファイル"},
-    "en": {Kind.person: "Person", Kind.organization: "Organisation", Kind.place: "Place", Kind.address: "Address",
-           Kind.postal_code: "Postcode", Kind.email: "Email", Kind.url: "URL", Kind.domain: "Domain",
-           Kind.phone: "Phone", Kind.account: "Number", Kind.file: "File"},
-}
 _JA = re.compile(r"[ぁ-んァ-ヶ一-龥]")
 _JOIN_GAP = re.compile(r"^[ 　・]?$")
 _MERGE_KINDS = frozenset({Kind.person, Kind.organization, Kind.place, Kind.address})
@@ -80,7 +73,7 @@ class Labeller:
 
     @staticmethod
     def _render(kind: Kind, tag: str, locale: str) -> str:
-        name = LABELS[locale][kind]
+        name = KIND_LABELS.label(kind, locale)
         return f"［{name}{tag}］" if locale == "ja" else f"[{name} {tag}]"
 
 

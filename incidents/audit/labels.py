@@ -1,0 +1,61 @@
+"""What each audit event kind means, in words (the timeline, the audit view, the case file). One table for
+every domain's events: a domain that records a new action adds it here (tests/i18n checks every action the
+code records has a label). Japanese in core.po, msgctxt "audit_action"."""
+
+from __future__ import annotations
+
+from incidents.i18n import LabelTable
+
+AUDIT_ACTIONS = LabelTable("audit_action", {
+    # the record
+    "incident.reported": "Incident reported",
+    "incident.corrected": "Facts corrected",
+    "incident.closed": "Incident closed",
+    "incident.reopened": "Incident reopened",
+    "recipients.added": "Recipients added",
+    "recipient.corrected": "Recipient corrected",
+    "recipient.removed": "Recipient removed",
+    # the response
+    "response.playbook_updated": "Response steps updated",
+    "step.done": "Step completed",
+    "step.waived": "Step waived",
+    "step.decided": "Response decided",
+    "step.acknowledged": "First report acknowledged",
+    "deletion.requested": "Deletion requested",
+    "deletion.confirmed": "Deletion confirmed",
+    "deletion.bulk_sent": "Deletion requests sent to all",
+    "deletion.imported": "Deletion confirmations imported",
+    "apology.phoned": "Apologised by phone",
+    "apology.written": "Apologised in writing",
+    "apology.bulk_sent": "Apologies sent to all",
+    "obligation.correspondence": "Correspondence with an authority recorded",
+    "obligations.updated": "Legal obligations updated",
+    "regimes.overridden": "Legal assessment adjusted",
+    # analysis and near-miss
+    "analysis.saved": "Root-cause analysis saved",
+    "countermeasure.added": "Countermeasure added",
+    "countermeasure.updated": "Countermeasure updated",
+    "countermeasure.planned": "Countermeasure planned",
+    "countermeasure.in_progress": "Countermeasure started",
+    "countermeasure.done": "Countermeasure done",
+    "countermeasure.effective": "Countermeasure found effective",
+    "countermeasure.ineffective": "Countermeasure found not effective",
+    "countermeasure.dropped": "Countermeasure dropped",
+    "nearmiss.published": "Near-miss case published",
+    "nearmiss.withdrawn": "Near-miss case withdrawn",
+    # documents and intake
+    "document.generated": "Document generated",
+    "document.step_linked": "Document linked to a step",
+    "letters.started": "Letters started",
+    "letters.generated": "Letters generated",
+    "intake.mail_imported": "Reported from the sent mail",
+    "intake.addressbook_imported": "Address book imported",
+    "intake.domain_added": "Known domain added",
+    "intake.domain_removed": "Known domain removed",
+    # people
+    "user.added": "User added",
+    "user.locale_set": "Language changed",
+    "user.password_set": "Password set",
+    "token.created": "API token created",
+    "token.revoked": "API token revoked",
+})

@@ -1,0 +1,9 @@
+"""The labels of the people domain's codes (Japanese in core.po, msgctxt = the table's name)."""
+
+from __future__ import annotations
+
+from incidents.i18n import LabelTable
+
+ROLES = LabelTable("role", {"employee": "Employee", "manager": "Manager", "officer": "Privacy officer",
+                            "admin": "Administrator"})
+LOCALES = LabelTable("locale", {"ja": "Japanese", "en": "English"})
