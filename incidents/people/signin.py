@@ -19,12 +19,13 @@ from incidents.audit.service import record
 from incidents.config import get_settings
 from incidents.db import session_scope
 from incidents.errors import Forbidden, Unauthorized
+from incidents.i18n import N_
 from incidents.i18n import gettext as _
 from incidents.people import mfa, sessions, throttle
 from incidents.people.models import User
 from incidents.people.security import verify_password
 
-WRONG = "wrong email or password"
+WRONG = N_("wrong email or password")
 
 
 @dataclass(frozen=True)
