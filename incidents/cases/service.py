@@ -32,8 +32,8 @@ from incidents.cases.schemas import (
 )
 from incidents.config import get_settings
 from incidents.db import bulk_insert
-from incidents.errors import Conflict, InvalidInput, NotFound, TooLarge
-from incidents.cases.access import incident_scope, require_incident_reader, visible_incident
+from incidents.errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound, TooLarge
+from incidents.cases.access import can_manage, incident_scope, require_incident_reader, visible_incident
 from incidents.people.models import Department, User
 from incidents.types import utcnow
 
@@ -157,9 +157,18 @@ def report(session: Session, *, actor: User, data: IncidentCreate) -> Incident:
     return incident
 
 
+def _open_for_changes(session: Session, actor: User, incident_id: int) -> Incident:
+    """The incident, locked for a change of its facts: a closed record is final until it is reopened."""
+    incident = visible_incident(session, actor, incident_id, for_update=True)
+    if incident.status == IncidentStatus.closed:
+        raise InvalidTransition("incident %(id)s is closed: its facts cannot change unless it is reopened",
+                                id=incident_id)
+    return incident
+
+
 def update(session: Session, *, actor: User, incident_id: int, data: IncidentUpdate) -> Incident:
     """Correct facts. Only the fields given change; the audit event holds each field before and after."""
-    incident = visible_incident(session, actor, incident_id, for_update=True)
+    incident = _open_for_changes(session, actor, incident_id)
     given = data.model_dump(exclude_unset=True)
     if not given:
         raise InvalidInput("nothing to change")
@@ -203,6 +212,8 @@ def set_status(session: Session, *, actor: User, incident_id: int, status: str, 
         raise InvalidInput(f"unknown status {status!r}")
     if incident.status == status:
         raise Conflict(f"incident {incident_id} is already {status}")
+    if not can_manage(session, actor, incident):
+        raise Forbidden("only the manager of the department or a privacy officer may close or reopen an incident")
     if status == IncidentStatus.closed:
         events.publish("incident.closing", session=session, incident=incident, actor=actor)
     before = incident.status
@@ -281,7 +292,7 @@ def add_recipients(session: Session, *, actor: User, incident_id: int,
     _check_limit(len(recipients))
     if not recipients:
         raise InvalidInput("no recipients given")
-    incident = visible_incident(session, actor, incident_id, for_update=True)
+    incident = _open_for_changes(session, actor, incident_id)
     added, skipped = _insert_recipients(session, incident, recipients)
     incident.updated_at = utcnow()
     record(session, actor=actor, action="recipients.added", incident_id=incident.id, entity="incident",
@@ -324,7 +335,7 @@ def recipient(session: Session, *, actor: User, incident_id: int, address: str) 
 
 def update_recipient(session: Session, *, actor: User, incident_id: int, recipient_id: int,
                      data: RecipientUpdate) -> RecipientOut:
-    incident = visible_incident(session, actor, incident_id, for_update=True)
+    incident = _open_for_changes(session, actor, incident_id)
     row = session.get(Recipient, recipient_id)
     if row is None or row.incident_id != incident.id:
         raise NotFound(f"recipient {recipient_id} not found")
@@ -343,7 +354,7 @@ def update_recipient(session: Session, *, actor: User, incident_id: int, recipie
 
 
 def remove_recipient(session: Session, *, actor: User, incident_id: int, recipient_id: int) -> None:
-    incident = visible_incident(session, actor, incident_id, for_update=True)
+    incident = _open_for_changes(session, actor, incident_id)
     row = session.get(Recipient, recipient_id)
     if row is None or row.incident_id != incident.id:
         raise NotFound(f"recipient {recipient_id} not found")

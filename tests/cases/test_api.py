@@ -155,3 +155,26 @@ def test_times_as_people_write_them_are_in_the_organisations_zone(client, make_u
         sent_at="2025-06-20T10:00:00", discovered_at="令和7年6月20日 午前10時30分"))
     assert r.status_code == 201, r.text
     assert r.json()["sent_at"] == "2025-06-20T10:00:00+09:00" and r.json()["discovered_at"] == "2025-06-20T10:30:00+09:00"
+
+
+def test_a_closed_incident_is_final_until_its_manager_reopens_it(client, make_user, make_incident, auth_headers):
+    from incidents.cases import service as cases
+    from incidents.db import session_scope
+
+    manager = make_user("manager")
+    reporter = make_user("employee", manager=manager)
+    incident = make_incident(reporter)
+    with session_scope() as s:  # closed by the manager (the playbook's veto is another domain's concern)
+        from incidents.cases.models import Incident
+
+        s.get(Incident, incident.id).status = "closed"
+    h = auth_headers(reporter)
+    r = client.patch(f"/api/v1/incidents/{incident.id}", headers=h, json={"affected_persons": 9})
+    assert r.status_code == 409 and "reopen" in r.json()["detail"]
+    r = client.post(f"/api/v1/incidents/{incident.id}/recipients", headers=h, json=[{"address": "x@y.example"}])
+    assert r.status_code == 409
+    assert client.post(f"/api/v1/incidents/{incident.id}/reopen", headers=h).status_code == 403
+    assert client.post(f"/api/v1/incidents/{incident.id}/reopen", headers=auth_headers(manager)).status_code == 200
+    assert client.patch(f"/api/v1/incidents/{incident.id}", headers=h, json={"affected_persons": 9}).status_code == 200
+    with session_scope() as s:
+        assert cases.get(s, actor=reporter, incident_id=incident.id).affected_persons == 9
