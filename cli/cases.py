@@ -1,23 +1,34 @@
-"""Incident commands: report, list, show, correct, recipients, timeline, close."""
+"""Incident commands: report, list, show, correct, recipients, timeline, close, reopen."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import TypeAdapter, ValidationError
 
-from cli.common import AsUser, JsonOut, command_session, console, fail, print_json, print_result, table
+from cli.common import (AsUser, CliError, JsonOut, command_session, fact, fail, heading, print_json, say,
+                        set_language_override, table)
+from cli.errors import validation_message
+from cli.examples import REPORT_EXAMPLE
+from incidents.audit.labels import AUDIT_ACTIONS
 from incidents.cases import service as cases
-from incidents.cases.recipients_csv import parse_recipients_csv
+from incidents.cases.labels import (DATA_ITEMS, DISCOVERY_METHODS, FIELD_NAMES, FIELDS, JURISDICTIONS, KINDS,
+                                    MISTAKE_TYPES, PROTECTION, STATUS)
 from incidents.cases.queries import IncidentFilter
+from incidents.cases.recipients_csv import parse_recipients_csv
 from incidents.cases.schemas import IncidentCreate, IncidentUpdate, RecipientIn
+from incidents.i18n import gettext as _
+from incidents.i18n import get_locale, ngettext
+from incidents.response import next_steps
+from incidents.times import format_datetime
 
 recipients_app = typer.Typer(help="Recipients of an incident.", no_args_is_help=True)
 IncidentId = Annotated[int, typer.Argument(help="Incident number")]
+SHOWN_RECIPIENTS = 50
 
 
 def _read_text(path: str) -> str:
@@ -25,58 +36,85 @@ def _read_text(path: str) -> str:
         return sys.stdin.read()
     p = Path(path)
     if not p.is_file():
-        fail(f"no such file: {path}")
+        fail("no such file: %(path)s", path=path)
     try:
         return p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        fail(f"{path} is not UTF-8 text")
-
-
-def _validation(exc: ValidationError) -> str:
-    err = exc.errors()[0]
-    if err.get("type") == "json_invalid":
-        return "the file is not valid JSON"
-    loc = ".".join(str(x) for x in err["loc"])
-    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    return f"{loc}: {err['msg']}{more}" if loc else f"{err['msg']}{more}"
+        fail("%(path)s is not UTF-8 text", path=path)
+    except OSError as exc:
+        fail("cannot read %(path)s (%(reason)s)", path=path, reason=exc.strerror or "")
 
 
 def _parse(model, text: str):
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        fail(f"the input is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
+        fail("the input is not valid JSON (line %(line)s, column %(column)s)", line=exc.lineno, column=exc.colno)
     try:
         return model.model_validate(data) if hasattr(model, "model_validate") else model.validate_python(data)
     except ValidationError as exc:
-        fail(_validation(exc))
+        raise CliError(validation_message(exc)) from None
+
+
+def what_happens_next(session, actor, incident_id: int) -> None:
+    """After a report: who was told, what to do and not to do now, the reporter's next steps."""
+    now = next_steps.what_now(session, actor=actor, incident_id=incident_id, locale=get_locale())
+    say()
+    heading(_("Reported as incident #%(id)s. Thank you.", id=incident_id))
+    if now.told:
+        names = ", ".join(t.name for t in now.told)
+        if all(t.role == "officer" for t in now.told):
+            say(_("The privacy officer was told at once: %(names)s.", names=names))
+        else:
+            say(_("Your supervisor was told at once: %(names)s.", names=names))
+    else:
+        say(_("Nobody could be told automatically: tell your supervisor yourself now."), style="yellow")
+    heading(_("What to do now"))
+    for i, advice in enumerate(now.advice, 1):
+        say(f"{i}. {advice}")
+    if now.steps:
+        heading(_("Your next steps"))
+        for s in now.steps:
+            due = _(" (by %(when)s)", when=format_datetime(s.due_at)) if s.due_at else ""
+            say(f"- {s.title}{due}")
+    say(_("See it again: incidents show %(id)s", id=incident_id))
 
 
 def report(
-    file: Annotated[str | None, typer.Option("--file", "-f", help="JSON file with the incident, or - for stdin")] = None,
+    file: Annotated[str | None, typer.Option("--file", "-f", help="JSON file with the incident, or - for stdin "
+                                                                 "(see --example and docs/report-file.md)")] = None,
     as_user: AsUser = None,
     as_json: JsonOut = False,
-    lang: Annotated[str | None, typer.Option("--lang", help="ja | en for the guided questions")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="ja | en (default: the acting user's language)")] = None,
     guided: Annotated[bool | None, typer.Option("--guided/--no-guided", help="Ask questions (default: in a terminal)")] = None,
+    example: Annotated[bool, typer.Option("--example", help="Print a complete example of the --file JSON and exit")] = False,
 ):
     """Report a mis-sent mail: guided questions in a terminal, or --file for scripts."""
+    if lang:
+        set_language_override(lang)
+    if example:
+        print_json(REPORT_EXAMPLE)
+        return
     if file is None:
         if not (guided if guided is not None else sys.stdin.isatty()):
-            fail("not a terminal: pass --file FILE (or --file - for standard input)")
+            fail("not a terminal: pass --file FILE (or --file - for standard input); incidents report --example "
+                 "shows the format")
         from cli.guided import ask_incident
 
         with command_session(as_user) as (_session, actor):
-            locale = lang or actor.locale
-        data = ask_incident(locale, default_sender=actor.email)
+            sender = actor.email
+        data = ask_incident(default_sender=sender)
     else:
         data = _parse(IncidentCreate, _read_text(file))
     with command_session(as_user) as (session, actor):
         incident = cases.report(session, actor=actor, data=data)
         public = cases.to_public(session, incident)
-    if as_json:
-        print_json(public)
-    else:
-        print(public.id)
+        if as_json:
+            print_json(public)
+        elif file is not None and not sys.stdout.isatty():
+            print(public.id)  # a script reading the output gets the number alone
+        else:
+            what_happens_next(session, actor, public.id)
 
 
 def list_(
@@ -85,8 +123,8 @@ def list_(
     mistake_type: Annotated[str | None, typer.Option("--type", help="mistake type(s), comma-separated")] = None,
     department: Annotated[str | None, typer.Option(help="department name")] = None,
     period: Annotated[str | None, typer.Option(help="YYYY or YYYY-MM (discovery)")] = None,
-    since: Annotated[str | None, typer.Option("--from", help="discovered from (ISO date/time)")] = None,
-    until: Annotated[str | None, typer.Option("--to", help="discovered until (ISO date, inclusive)")] = None,
+    since: Annotated[str | None, typer.Option("--from", help="discovered from (date or date and time)")] = None,
+    until: Annotated[str | None, typer.Option("--to", help="discovered until (a date is inclusive)")] = None,
     q: Annotated[str | None, typer.Option("--text", "-q", help="words in title, subject or summary")] = None,
     page: int = 1,
     per_page: int = 50,
@@ -100,10 +138,12 @@ def list_(
     if as_json:
         print_json(result)
         return
-    table(f"{result.total} incident(s), page {result.page}/{result.pages}",
-          ["id", "status", "type", "title", "discovered", "persons", "department", "reporter"],
-          [[i.id, i.status, i.mistake_type, i.title, i.discovered_at.strftime("%Y-%m-%d %H:%M"),
-            i.affected_persons, i.department, i.reporter] for i in result.items])
+    title = ngettext("%(num)s incident", "%(num)s incidents", result.total) + " · " + \
+        _("page %(page)s of %(pages)s", page=result.page, pages=max(result.pages, 1))
+    table(title, ["#", _("Status"), _("What happened"), _("Title"), _("Discovered"), _("People"), _("Department"),
+                  _("Reporter")],
+          [[i.id, STATUS.label(i.status), MISTAKE_TYPES.label(i.mistake_type), i.title,
+            format_datetime(i.discovered_at), i.affected_persons, i.department, i.reporter] for i in result.items])
 
 
 def show(incident_id: IncidentId, as_user: AsUser = None, as_json: JsonOut = False):
@@ -113,19 +153,36 @@ def show(incident_id: IncidentId, as_user: AsUser = None, as_json: JsonOut = Fal
     if as_json:
         print_json(public)
         return
-    for key in ("id", "title", "status", "mistake_type", "discovery_method", "sent_at", "discovered_at",
-                "reported_at", "affected_persons", "protection", "key_exposed", "improper_purpose", "reporter",
-                "department"):
-        console.print(f"[bold]{key}[/bold]: {getattr(public, key)}", highlight=False)
-    console.print(f"[bold]data_items[/bold]: {', '.join(public.data_items) or '-'}")
-    console.print(f"[bold]jurisdictions[/bold]: {', '.join(public.jurisdictions)}")
-    console.print(f"[bold]subject[/bold]: {public.message.subject}", markup=True, highlight=False)
+    n = FIELD_NAMES.label
+    heading(f"#{public.id} {public.title}")
+    fact(n("status"), STATUS.label(public.status))
+    fact(n("mistake_type"), MISTAKE_TYPES.label(public.mistake_type))
+    fact(n("discovery_method"), DISCOVERY_METHODS.label(public.discovery_method))
+    fact(n("sent_at"), format_datetime(public.sent_at))
+    fact(n("discovered_at"), format_datetime(public.discovered_at))
+    fact(n("reported_at"), format_datetime(public.reported_at))
+    fact(_("Reporter"), f"{public.reporter_name} <{public.reporter}>")
+    fact(_("Department"), public.department)
+    fact(n("affected_persons"), f"{public.affected_persons:,}")
+    fact(n("data_items"), DATA_ITEMS.join(public.data_items) or _("none"))
+    fact(n("protection"), PROTECTION.label(public.protection))
+    fact(n("key_exposed"), public.key_exposed)
+    fact(n("improper_purpose"), public.improper_purpose)
+    fact(n("jurisdictions"), JURISDICTIONS.join(public.jurisdictions))
+    fact(n("subject"), public.message.subject)
+    fact(n("sender"), public.message.sender or "-")
+    if public.message.summary:
+        fact(n("summary"), public.message.summary)
     for a in public.message.attachments:
-        console.print(f"  attachment: {a.filename} ({a.size_bytes} bytes)", highlight=False)
-    rows = [[r.address, r.name, r.organization, r.field, r.kind] for r in public.recipients[:50]]
-    table(f"recipients ({public.recipients_count})", ["address", "name", "organization", "field", "kind"], rows)
-    if public.recipients_count > 50:
-        console.print(f"… and {public.recipients_count - 50} more (incidents recipients list {public.id})")
+        size = _(" (%(n)s bytes)", n=f"{a.size_bytes:,}") if a.size_bytes is not None else ""
+        fact(n("attachments"), f"{a.filename}{size}")
+    rows = [[r.address, r.name, r.organization, FIELDS.label(r.field), KINDS.label(r.kind)]
+            for r in public.recipients[:SHOWN_RECIPIENTS]]
+    table(_("Recipients (%(n)s)", n=f"{public.recipients_count:,}"),
+          [n("address"), n("name"), n("organization"), n("field"), _("Kind")], rows)
+    if public.recipients_count > SHOWN_RECIPIENTS:
+        say(_("… and %(n)s more (incidents recipients list %(id)s)", n=f"{public.recipients_count - SHOWN_RECIPIENTS:,}",
+              id=public.id))
 
 
 def correct(
@@ -138,7 +195,7 @@ def correct(
     data = _parse(IncidentUpdate, _read_text(file))
     with command_session(as_user) as (session, actor):
         public = cases.to_public(session, cases.update(session, actor=actor, incident_id=incident_id, data=data))
-    print_json(public) if as_json else console.print(f"incident {incident_id} corrected")
+    print_json(public) if as_json else say(_("Incident #%(id)s corrected.", id=incident_id))
 
 
 def close(incident_id: IncidentId, reason: Annotated[str, typer.Option("--reason")] = "", as_user: AsUser = None,
@@ -147,7 +204,7 @@ def close(incident_id: IncidentId, reason: Annotated[str, typer.Option("--reason
     with command_session(as_user) as (session, actor):
         inc = cases.set_status(session, actor=actor, incident_id=incident_id, status="closed", reason=reason)
         public = cases.to_public(session, inc, with_recipients=False)
-    print_json(public) if as_json else console.print(f"incident {incident_id} closed")
+    print_json(public) if as_json else say(_("Incident #%(id)s closed.", id=incident_id))
 
 
 def reopen(incident_id: IncidentId, reason: Annotated[str, typer.Option("--reason")] = "", as_user: AsUser = None,
@@ -156,7 +213,13 @@ def reopen(incident_id: IncidentId, reason: Annotated[str, typer.Option("--reaso
     with command_session(as_user) as (session, actor):
         inc = cases.set_status(session, actor=actor, incident_id=incident_id, status="open", reason=reason)
         public = cases.to_public(session, inc, with_recipients=False)
-    print_json(public) if as_json else console.print(f"incident {incident_id} reopened")
+    print_json(public) if as_json else say(_("Incident #%(id)s reopened.", id=incident_id))
+
+
+def _changed(after: Any) -> str:
+    if not isinstance(after, dict):
+        return ""
+    return ", ".join(FIELD_NAMES.label(k) for k in sorted(after))
 
 
 def timeline(incident_id: IncidentId, as_user: AsUser = None, as_json: JsonOut = False):
@@ -166,9 +229,9 @@ def timeline(incident_id: IncidentId, as_user: AsUser = None, as_json: JsonOut =
     if as_json:
         print_json(events)
         return
-    table(f"incident {incident_id}", ["seq", "at", "actor", "action", "change"],
-          [[e.seq, e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.action,
-            ", ".join(sorted((e.after or {}).keys())) if isinstance(e.after, dict) else ""] for e in events])
+    table(_("Incident #%(id)s", id=incident_id), ["#", _("When"), _("Who"), _("What"), _("Changed")],
+          [[e.seq, format_datetime(e.at, seconds=True), e.actor, AUDIT_ACTIONS.label(e.action), _changed(e.after)]
+           for e in events])
 
 
 @recipients_app.command("add")
@@ -185,7 +248,7 @@ def recipients_add(
     if csv_file:
         path = Path(csv_file)
         if csv_file != "-" and not path.is_file():
-            fail(f"no such file: {csv_file}")
+            fail("no such file: %(path)s", path=csv_file)
         recipients = parse_recipients_csv(sys.stdin.buffer.read() if csv_file == "-" else path.read_bytes())
     else:
         text = _read_text(json_file)
@@ -197,8 +260,8 @@ def recipients_add(
     if as_json:
         print_json(result)
     else:
-        console.print(f"{result.added} recipient(s) added, {result.skipped_duplicates} duplicate(s) skipped; "
-                      f"{result.recipients_count} in all")
+        say(_("%(added)s recipient(s) added, %(skipped)s duplicate(s) skipped; %(total)s in all",
+              added=f"{result.added:,}", skipped=f"{result.skipped_duplicates:,}", total=f"{result.recipients_count:,}"))
 
 
 @recipients_app.command("list")
@@ -213,8 +276,11 @@ def recipients_list(
     if as_json:
         print_json(result)
         return
-    print_result(result.items, False, columns=["id", "address", "name", "organization", "field", "kind"])
-    console.print(f"page {result.page}/{result.pages}, {result.total} recipient(s)")
+    n = FIELD_NAMES.label
+    table(None, ["#", n("address"), n("name"), n("organization"), n("field"), _("Kind")],
+          [[r.id, r.address, r.name, r.organization, FIELDS.label(r.field), KINDS.label(r.kind)] for r in result.items])
+    say(_("page %(page)s of %(pages)s, %(n)s recipient(s)", page=result.page, pages=max(result.pages, 1),
+          n=f"{result.total:,}"))
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,11 @@ from typing import Annotated
 
 import typer
 
-from cli.common import JsonOut, console, operator_session, print_json, print_result
+from cli.common import JsonOut, operator_session, print_json, say, table
+from incidents.i18n import gettext as _
+from incidents.audit.labels import VERIFY_PROBLEMS
+from incidents.people.labels import LOCALES, ROLES
+from incidents.times import format_datetime
 from incidents import migrations
 from incidents.audit import service as audit
 from incidents.config import check_startup, get_settings
@@ -22,14 +26,14 @@ audit_app = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=Tr
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] = "heads"):
     """Create or migrate the database to the latest schema."""
     migrations.upgrade(revision=revision)
-    console.print(f"database migrated: {get_settings().database_url.split('@')[-1]}")
+    say(_("Database migrated: %(where)s", where=get_settings().database_url.split("@")[-1]))
 
 
 @db_app.command("downgrade")
 def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision, e.g. base")]):
     """Migrate down to REVISION (base removes every table)."""
     migrations.downgrade(revision=revision)
-    console.print(f"database downgraded to {revision}")
+    say(_("Database downgraded to %(revision)s", revision=revision))
 
 
 @db_app.command("status")
@@ -37,7 +41,8 @@ def db_status(as_json: JsonOut = False):
     """Show whether the database is up to date."""
     missing = sorted(migrations.pending())
     result = {"up_to_date": not missing, "pending": missing}
-    print_json(result) if as_json else console.print("up to date" if not missing else f"pending: {', '.join(missing)}")
+    print_json(result) if as_json else say(_("Up to date") if not missing
+                                          else _("Migrations pending: %(names)s", names=", ".join(missing)))
 
 
 @db_app.command("seed-demo")
@@ -48,9 +53,9 @@ def db_seed_demo():
     with operator_session() as session:
         created = seed_demo(session)
     for email in created:
-        console.print(f"demo user {email} / demo-password")
+        say(_("Demo user %(email)s / demo-password", email=email))
     if not created:
-        console.print("demo users already exist")
+        say(_("The demo users exist already"))
 
 
 @users_app.command("add")
@@ -69,7 +74,7 @@ def users_add(
         user = people.add_user(session, actor=None, email=email, display_name=name, roles=role,
                                department_name=department, manager_email=manager, password=password, locale=locale)
         public = people.to_public(session, user)
-    print_json(public) if as_json else console.print(f"user {public.email} added (id {public.id})")
+    print_json(public) if as_json else say(_("User %(email)s added (no. %(id)s)", email=public.email, id=public.id))
 
 
 @users_app.command("list")
@@ -77,7 +82,12 @@ def users_list(as_json: JsonOut = False):
     """List users."""
     with operator_session() as session:
         users = people.list_users(session, actor=None)
-    print_result(users, as_json, columns=["id", "email", "display_name", "department", "role", "manager", "locale"])
+    if as_json:
+        print_json(users)
+        return
+    table(None, ["#", _("Email"), _("Name"), _("Department"), _("Role"), _("Manager"), _("Language")],
+          [[u.id, u.email, u.display_name, u.department, ROLES.join(r for r in str(u.role).split(",") if r),
+            u.manager, LOCALES.label(u.locale)] for u in users])
 
 
 @users_app.command("passwd")
@@ -85,7 +95,7 @@ def users_passwd(email: str, password: Annotated[str, typer.Option(prompt=True, 
     """Set a user's web password."""
     with operator_session() as session:
         people.set_password(session, actor=None, email=email, password=password)
-    console.print(f"password set for {email}")
+    say(_("Password set for %(email)s", email=email))
 
 
 @tokens_app.command("create")
@@ -101,7 +111,7 @@ def tokens_create(
     if as_json:
         print_json(out)
     else:
-        console.print(f"token {row.id} for {email} (shown once):")
+        say(_("Token no. %(id)s for %(email)s (shown once):", id=row.id, email=email))
         print(token)
 
 
@@ -110,7 +120,7 @@ def tokens_revoke(token_id: Annotated[int, typer.Argument(help="Token id (see to
     """Revoke an API token."""
     with operator_session() as session:
         people.revoke_token(session, actor=None, token_id=token_id)
-    console.print(f"token {token_id} revoked")
+    say(_("Token no. %(id)s revoked", id=token_id))
 
 
 @tokens_app.command("list")
@@ -118,7 +128,11 @@ def tokens_list(as_json: JsonOut = False):
     """List API tokens (never their secret)."""
     with operator_session() as session:
         rows = people.list_tokens(session, actor=None)
-    print_result(rows, as_json, columns=["id", "user", "name", "prefix", "created_at", "revoked_at"])
+    if as_json:
+        print_json(rows)
+        return
+    table(None, ["#", _("User"), _("Name"), _("Prefix"), _("Created"), _("Revoked")],
+          [[r.id, r.user, r.name, r.prefix, format_datetime(r.created_at), format_datetime(r.revoked_at)] for r in rows])
 
 
 @audit_app.command("verify")
@@ -129,12 +143,12 @@ def audit_verify(as_json: JsonOut = False):
     if as_json:
         print_json(result)
     elif result.ok:
-        console.print(f"audit trail intact: {result.checked} events")
+        say(_("Audit trail intact: %(n)s events", n=f"{result.checked:,}"))
     if not result.ok:
-        from cli.common import err_console
-
-        err_console.print(f"error: audit event seq {result.first_bad_seq} (id {result.first_bad_id}): {result.problem}",
-                          markup=False, soft_wrap=True)
+        say("error: " + _("audit event seq %(seq)s (id %(id)s): %(problem)s", seq=result.first_bad_seq,
+                          id=result.first_bad_id, problem=VERIFY_PROBLEMS.label(result.problem_kind) % {"seq": result.first_bad_seq,
+                                                                               "expected": result.expected_seq}),
+            err=True)
         raise typer.Exit(1)
 
 

@@ -11,12 +11,15 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from cli.common import AsUser, JsonOut, command_session, console, fail, print_json, table
+from cli.common import AsUser, CliError, JsonOut, command_session, console, fail, print_json, say, table
 from incidents.config import get_settings
 from incidents.documents import service, wording
 from incidents.i18n import gettext as _
 from incidents.documents.bulk import LettersConflict, write_letters
 from incidents.documents.kinds import AUDIENCE_KINDS, Audience, DocumentKind
+from incidents.documents.labels import DOCUMENT_KINDS
+from incidents.people.labels import LOCALES
+from incidents.times import format_datetime
 
 IncidentId = Annotated[int, typer.Argument(help="Incident number")]
 Lang = Annotated[str, typer.Option("--lang", help="ja | en")]
@@ -45,11 +48,13 @@ def document(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     except OSError as exc:
-        fail(f"stored as document {doc.id}, but cannot write {target}: {exc.strerror}")
+        fail("stored as document %(id)s, but cannot write %(path)s: %(reason)s", id=doc.id, path=str(target),
+             reason=exc.strerror or "")
     if as_json:
         print_json({**public.model_dump(mode="json"), "path": str(target)})
         return
-    console.print(f"{public.title} v{public.version}: {target} ({public.pages} p., sha256 {public.sha256[:16]}…)")
+    say(_("%(title)s, version %(version)s: %(path)s (%(pages)s pages, SHA-256 %(sha)s…)", title=public.title,
+          version=public.version, path=str(target), pages=public.pages, sha=public.sha256[:16]))
 
 
 def documents(incident_id: IncidentId, as_user: AsUser = None, as_json: JsonOut = False):
@@ -59,10 +64,10 @@ def documents(incident_id: IncidentId, as_user: AsUser = None, as_json: JsonOut 
     if as_json:
         print_json(out)
         return
-    table(None, ["id", "kind", "lang", "recipient", "version", "pages", "created", "by", "step"],
-          [[d.id, d.kind, d.lang, d.recipient, d.version, d.pages,
-            d.created_at.astimezone(get_settings().tz).strftime("%Y-%m-%d %H:%M"), d.created_by, d.step_id]
-           for d in out])
+    table(None, ["#", _("Document"), _("Language"), _("Recipient"), _("Version"), _("Pages"), _("Made"), _("By"),
+                 _("Step")],
+          [[d.id, DOCUMENT_KINDS.label(d.kind), LOCALES.label(d.lang), d.recipient, d.version, d.pages,
+            format_datetime(d.created_at), d.created_by, d.step_id] for d in out])
 
 
 def _persons(path: Path) -> list[dict[str, str]]:
@@ -70,9 +75,10 @@ def _persons(path: Path) -> list[dict[str, str]]:
         with open(path, encoding="utf-8-sig", newline="") as fh:
             rows = [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(fh)]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        fail(f"cannot read {path}: {exc}")
+        fail("cannot read %(path)s (%(reason)s)", path=str(path), reason=str(exc)[:100])
     if not rows or not any(r.get("address") or r.get("name") for r in rows):
-        fail(f"{path}: expected a header line with address,name,organization,postal_address and one person a line")
+        fail("%(path)s: expected a header line with address,name,organization,postal_address and one person a line",
+             path=str(path))
     return rows
 
 
@@ -90,9 +96,9 @@ def letters(
 ):
     """Personalised letters for every recipient of one kind (thousands: fast, resumable, no duplicates)."""
     if kind not in ("apology", "notice", *(k.value for k in AUDIENCE_KINDS.values())):
-        fail(f"--kind {kind}: bulk letters are apologies (apology, or notice for the people concerned)")
+        fail("--kind %(kind)s: bulk letters are apologies (apology, or notice for the people concerned)", kind=kind)
     if to in Audience.__members__ and kind in AUDIENCE_KINDS.values() and AUDIENCE_KINDS[Audience(to)].value != kind:
-        fail(f"--kind {kind} does not go --to {to}")
+        fail("--kind %(kind)s does not go --to %(to)s", kind=kind, to=to)
     persons = _persons(csv_file) if csv_file else None
     with command_session(as_user) as (session, actor):
         run, readers = service.prepare_letters(session, actor=actor, incident_id=incident_id, to=to, lang=lang,
@@ -101,11 +107,13 @@ def letters(
                TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
     try:
         with Progress(*columns, console=console, disable=as_json, transient=False) as progress:
-            task = progress.add_task(f"incident {incident_id}: {run.kind} ({run.lang})", total=len(readers))
+            task = progress.add_task(_("Incident #%(id)s: %(kind)s (%(lang)s)", id=incident_id,
+                                       kind=DOCUMENT_KINDS.label(run.kind), lang=LOCALES.label(run.lang)),
+                                     total=len(readers))
             result = write_letters(run, readers, out, merge=merge, workers=workers or get_settings().documents_workers,
                                    progress=lambda done, total: progress.update(task, completed=done, total=total))
     except LettersConflict as exc:
-        fail(str(exc))
+        raise CliError(str(exc)) from None
     with command_session(as_user) as (session, actor):
         service.record_letters(session, actor=actor, incident_id=incident_id, run=run, count=result.total,
                                output=str(out.resolve()), merge=merge)
@@ -116,8 +124,9 @@ def letters(
     if as_json:
         print_json(summary)
         return
-    console.print(f"{result.written} written, {result.skipped} already there; {len(result.files)} file(s), "
-                  f"{result.bytes / 2**20:.1f} MB in {out} ({result.seconds:.1f} s)")
+    say(_("%(written)s written, %(skipped)s already there; %(files)s file(s), %(mb)s MB in %(out)s (%(seconds)s s)",
+          written=f"{result.written:,}", skipped=f"{result.skipped:,}", files=f"{len(result.files):,}",
+          mb=f"{result.bytes / 2**20:.1f}", out=str(out), seconds=f"{result.seconds:.1f}"))
 
 
 def letter_wording(

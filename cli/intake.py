@@ -9,13 +9,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from cli.common import AsUser, JsonOut, command_session, console, fail, print_json
-from incidents import i18n
-from incidents.cases import labels
+from cli.cases import what_happens_next
+from cli.common import AsUser, CliError, JsonOut, ask_yes_no, command_session, fact, fail, print_json, say, table
 from incidents.cases import service as cases
+from incidents.cases.labels import DATA_ITEMS, FIELDS, MISTAKE_TYPES, PROTECTION
+from incidents.counts import parse_count
+from incidents.i18n import get_locale
+from incidents.i18n import gettext as _
+from incidents.intake.labels import CONTACT_KINDS, DOMAIN_KINDS, FINDING_KINDS
+from incidents.times import format_datetime, parse_datetime
 from incidents.cases.models import DiscoveryMethod
 from incidents.intake import service
 from incidents.intake.parse import read_limited
@@ -26,89 +29,71 @@ intake_app = typer.Typer(help="What mail intake knows about the organisation: do
 domains_app = typer.Typer(help="Own and partner domains (look-alikes of these are flagged).", no_args_is_help=True)
 book_app = typer.Typer(help="The address book (CSV import).", no_args_is_help=True)
 
-FIELD_LABELS = {"to": "To", "cc": "Cc", "bcc": "Bcc"}
-
-
 def _read_file(path: str, limit: int) -> bytes:
     p = Path(path)
     if not p.is_file():
-        fail(f"no such file: {path}")
+        fail("no such file: %(path)s", path=path)
     with p.open("rb") as fh:
         return read_limited(fh, limit)
 
 
-def _t(ja: str, en: str) -> str:
-    return en if i18n.get_locale() == "en" else ja
-
-
-def _line(label: str, value: Any, style: str = "") -> None:
-    """`label: value` with the value printed literally: mail text is never read as markup."""
-    console.print(Text.assemble((label, "bold"), ": ", Text("" if value is None else str(value), style=style)),
-                  highlight=False)
-
-
-def _table(title: str | None, columns: list[str], rows: list[list[Any]]) -> None:
-    """A table whose cells are literal text (a subject like «[notmuch] archive» or «[/var/log]» stays)."""
-    t = Table(title=title, show_lines=False, header_style="bold")
-    for c in columns:
-        t.add_column(c, overflow="fold")
-    for r in rows:
-        t.add_row(*[Text("" if v is None else str(v)) for v in r])
-    console.print(t)
+def _when(value: Any) -> str:
+    if not value:
+        return _("unknown")
+    try:
+        return format_datetime(parse_datetime(value), zone=True)
+    except ValueError:
+        return str(value)
 
 
 def _show(draft: dict[str, Any]) -> None:
     inc, src = draft["incident"], draft["source"]
     msg = inc["message"]
-    _line(_t("件名", "Subject"), msg["subject"])
-    _line(_t("差出人", "From"), f"{src.get('sender_name') or ''} <{msg['sender'] or ''}>")
-    _line(_t("送信日時", "Sent"), inc["sent_at"] or _t("不明", "unknown"))
+    fact(_("Subject"), msg["subject"])
+    fact(_("From"), f"{src.get('sender_name') or ''} <{msg['sender'] or ''}>")
+    fact(_("Sent"), _when(inc["sent_at"]))
     counts: dict[str, int] = {}
     for r in inc["recipients"]:
         counts[r["field"]] = counts.get(r["field"], 0) + 1
-    _line(_t("宛先", "Recipients"), ", ".join(f"{FIELD_LABELS[f]} {n:,}" for f, n in counts.items()) or "0")
-    rows = [[FIELD_LABELS.get(r["field"], r["field"]), r["address"], r["name"] or "", r["organization"] or ""]
+    fact(_("Recipients"), ", ".join(f"{FIELDS.label(f)} {n:,}" for f, n in counts.items()) or "0")
+    rows = [[FIELDS.label(r["field"]), r["address"], r["name"] or "", r["organization"] or ""]
             for r in inc["recipients"][:10]]
     if rows:
-        _table(None, [_t("種別", "Field"), _t("アドレス", "Address"), _t("名前", "Name"), _t("組織", "Organisation")], rows)
+        table(None, [_("Field"), _("Address"), _("Name"), _("Organisation")], rows)
         if len(inc["recipients"]) > 10:
-            console.print(Text(_t(f"…ほか {len(inc['recipients']) - 10:,} 件", f"… and {len(inc['recipients']) - 10:,} more")))
+            say(_("… and %(n)s more", n=f"{len(inc['recipients']) - 10:,}"))
     if msg["attachments"]:
-        _table(_t("添付ファイル", "Attachments"), [_t("ファイル名", "File"), _t("サイズ", "Size"), _t("種類", "Type"), "SHA-256"],
-               [[a["filename"], f"{a['size_bytes']:,}", a["content_type"], a["sha256"][:16] + "…"]
-                for a in msg["attachments"]])
+        table(_("Attachments"), [_("File"), _("Size"), _("Type"), "SHA-256"],
+              [[a["filename"], f"{a['size_bytes']:,}", a["content_type"], a["sha256"][:16] + "…"]
+               for a in msg["attachments"]])
     if msg["summary"]:
-        _line(_t("概要（下書き）", "Summary (draft)"), msg["summary"])
+        fact(_("Summary (draft)"), msg["summary"])
+    ja = get_locale() == "ja"
     for w in draft["warnings"]:
-        console.print(Text("! " + _t(w["message_ja"], w["message_en"]), style="yellow"), highlight=False)
+        say("! " + (w["message_ja"] if ja else w["message_en"]), style="yellow")
     findings = draft["findings"]
     if not findings:
-        console.print(Text(_t("自動判定では誤りの種類を特定できませんでした。", "No mistake could be identified automatically.")))
+        say(_("No mistake could be identified automatically."))
         return
-    key = "evidence_en" if i18n.get_locale() == "en" else "evidence_ja"
-    _table(_t("判定（提案）", "Findings (proposals)"), [_t("種類", "Type"), _t("確度", "Confidence"), _t("根拠", "Evidence")],
-           [[_type_label(f["type"]), f"{f['confidence']:.0%}", f[key]] for f in findings])
+    key = "evidence_ja" if ja else "evidence_en"
+    table(_("Findings (proposals)"), [_("Type"), _("Confidence"), _("Evidence")],
+          [[_type_label(f["type"]), f"{f['confidence']:.0%}", f[key]] for f in findings])
     mistake = draft["suggested_mistake_type"]
     suggested = [
-        (_t("誤りの種類", "Mistake type"), labels.label(labels.MISTAKE_TYPES, mistake) if mistake else None),
-        (_t("個人データの項目", "Data items"),
-         _t("、", ", ").join(labels.label(labels.DATA_ITEMS, i) for i in draft["suggested_data_items"])),
-        (_t("影響人数", "Affected people"), draft["suggested_affected_persons"]),
-        (_t("保護", "Protection"), draft["suggested_protection"]),
+        (_("Mistake type"), MISTAKE_TYPES.label(mistake) if mistake else None),
+        (_("Data items"), DATA_ITEMS.join(draft["suggested_data_items"])),
+        (_("Affected people"), draft["suggested_affected_persons"]),
+        (_("Protection"), PROTECTION.label(draft["suggested_protection"]) if draft["suggested_protection"] else None),
     ]
     for label, value in suggested:
         if value:
-            _line(label, value)
+            fact(label, value)
 
 
 def _type_label(code: str) -> str:
-    if code in labels.MISTAKE_TYPES:
-        return labels.label(labels.MISTAKE_TYPES, code)
-    if code == "data_items":
-        return _t("個人データ", "Data items")
-    if code == "protection":
-        return _t("保護", "Protection")
-    return code
+    if code in MISTAKE_TYPES:
+        return MISTAKE_TYPES.label(code)
+    return FINDING_KINDS.label(code)
 
 
 def _parse_sets(values: list[str]) -> dict[str, Any]:
@@ -116,13 +101,14 @@ def _parse_sets(values: list[str]) -> dict[str, Any]:
     for item in values:
         key, sep, value = item.partition("=")
         if not sep:
-            fail(f"--set needs KEY=VALUE, got {item!r}")
+            fail("--set needs KEY=VALUE, got %(item)s", item=item)
         if key in ("data_items", "jurisdictions"):
             out[key] = [v for v in value.split(",") if v]
         elif key == "affected_persons":
-            if not value.isdigit():
-                fail("affected_persons must be a whole number")
-            out[key] = int(value)
+            try:
+                out[key] = parse_count(value)
+            except ValueError as exc:
+                raise CliError("--set affected_persons: " + exc.message()) from None
         elif key in ("key_exposed", "improper_purpose"):
             out[key] = value.lower() in ("1", "true", "yes")
         else:
@@ -135,7 +121,7 @@ def import_mail(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show what was read and found")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Create without asking (scripts)")] = False,
     discovery: Annotated[str | None, typer.Option("--discovery", help="How it was found (default self_noticed)")] = None,
-    discovered_at: Annotated[str | None, typer.Option("--discovered-at", help="ISO 8601; default now")] = None,
+    discovered_at: Annotated[str | None, typer.Option("--discovered-at", help="When it was noticed, e.g. 2026/11/28 15:20; default now")] = None,
     recipients_csv: Annotated[str | None, typer.Option("--recipients-csv", help="CSV export of the list used")] = None,
     recipients_field: Annotated[str, typer.Option("--recipients-field", help="to | cc | bcc for the CSV rows")] = "bcc",
     no_suggestions: Annotated[bool, typer.Option("--no-suggestions", help="Do not apply the proposals")] = False,
@@ -149,7 +135,12 @@ def import_mail(
     data = _read_file(file, service.limits().max_bytes)
     csv_data = _read_file(recipients_csv, 25 * 1024 * 1024) if recipients_csv else None
     if discovery and discovery not in DiscoveryMethod.__members__:
-        fail(f"--discovery must be one of: {', '.join(DiscoveryMethod.__members__)}")
+        fail("--discovery must be one of: %(codes)s", codes=", ".join(DiscoveryMethod.__members__))
+    try:  # checked before anything is shown or asked: a bad time never costs the user their answers
+        when = parse_datetime(discovered_at) if discovered_at else \
+            datetime.now(service.get_settings().tz).replace(microsecond=0)
+    except ValueError as exc:
+        raise CliError("--discovered-at: " + exc.message()) from None
     overrides = _parse_sets(sets or [])
     with command_session(as_user) as (session, actor):
         draft = service.preview(session, actor=actor, data=data, filename=Path(file).name, recipients_csv=csv_data,
@@ -167,22 +158,22 @@ def import_mail(
     if not yes:
         if not sys.stdin.isatty():
             fail("not a terminal: pass --yes to create the incident, or --dry-run to only look")
-        question = _t("提案を反映して事故として登録しますか？", "Create the incident with these proposals?") \
-            if draft["findings"] and not no_suggestions else _t("事故として登録しますか？", "Create the incident?")
-        if not typer.confirm(question, default=True):
-            console.print(_t("登録しませんでした。", "Nothing was created."))
+        question = _("Create the incident with these proposals?") if draft["findings"] and not no_suggestions \
+            else _("Create the incident?")
+        if not ask_yes_no(question, default=True):
+            say(_("Nothing was created."))
             raise typer.Exit(0)
-    when = discovered_at or datetime.now(service.get_settings().tz).replace(microsecond=0).isoformat()
     with command_session(as_user) as (session, actor):
         incident = service.create_from_draft(
-            session, actor=actor, draft=draft, discovery_method=discovery or "self_noticed", discovered_at=when,
+            session, actor=actor, draft=draft, discovery_method=discovery or "self_noticed",
+            discovered_at=when.isoformat(),
             accept_findings=not no_suggestions, overrides=overrides,
         )
         public = cases.to_public(session, incident)
-    if as_json:
-        print_json(public)
-    else:
-        print(public.id)
+        if as_json:
+            print_json(public)
+        else:
+            what_happens_next(session, actor, public.id)
 
 
 def domains_list(as_user: AsUser = None, as_json: JsonOut = False):
@@ -193,7 +184,8 @@ def domains_list(as_user: AsUser = None, as_json: JsonOut = False):
     if as_json:
         print_json(rows)
     else:
-        _table(None, ["domain", "kind", "organization"], [[r["domain"], r["kind"], r["organization"]] for r in rows])
+        table(None, [_("Domain"), _("Kind"), _("Organisation")],
+              [[r["domain"], DOMAIN_KINDS.label(r["kind"]), r["organization"]] for r in rows])
 
 
 def domains_add(
@@ -230,8 +222,8 @@ def book_import(
     if as_json:
         print_json(summary)
     else:
-        console.print(_t("追加 {added:,} 件、更新 {updated:,} 件、削除 {removed:,} 件、読み飛ばし {skipped:,} 件",
-                         "added {added:,}, updated {updated:,}, removed {removed:,}, skipped {skipped:,}").format(**summary))
+        say(_("%(added)s added, %(updated)s updated, %(removed)s removed, %(skipped)s skipped",
+              **{k: f"{summary[k]:,}" for k in ("added", "updated", "removed", "skipped")}))
 
 
 def book_list(
@@ -246,8 +238,10 @@ def book_list(
     if as_json:
         print_json(result)
     else:
-        cols = ["address", "domain", "name", "organization", "kind"]
-        _table(f"{result['total']:,}", cols, [[r[c] for c in cols] for r in result["items"]])
+        table(_("%(n)s address(es)", n=f"{result['total']:,}"),
+              [_("Address"), _("Domain"), _("Name"), _("Organisation"), _("Kind")],
+              [[r["address"], r["domain"], r["name"], r["organization"], CONTACT_KINDS.label(r["kind"])]
+               for r in result["items"]])
 
 
 def register(app: typer.Typer) -> None:

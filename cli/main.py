@@ -8,19 +8,24 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
+from typing import Annotated
 
 import click
 import typer
+from pydantic import ValidationError
+from rich.text import Text
 from typer.core import TyperGroup
 
 import cli
-from cli.common import CliError, err_console
+from cli.common import CliError, err_console, guess_language, set_language_override
+from cli.errors import click_message, validation_message
+from incidents import i18n
 from incidents.errors import DomainError
 from incidents.migrations import NotMigrated
 
 
 def _say(message: str) -> None:
-    err_console.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
+    err_console.print(Text(f"error: {message}"), soft_wrap=True)
 
 
 class IncidentsGroup(TyperGroup):
@@ -29,28 +34,37 @@ class IncidentsGroup(TyperGroup):
             return super().invoke(ctx)
         except DomainError as exc:
             _say(exc.message())
-            raise click.exceptions.Exit(1) from None
-        except (CliError, NotMigrated) as exc:
+        except ValidationError as exc:
+            _say(validation_message(exc))
+        except CliError as exc:
             _say(str(exc))
-            raise click.exceptions.Exit(1) from None
+        except NotMigrated as exc:
+            _say(i18n.gettext(str(exc)))
+        raise click.exceptions.Exit(1)
 
     def main(self, *args, **kwargs):
         kwargs["standalone_mode"] = False
+        set_language_override(None)  # INCIDENTS_LANG or the default until the command knows better
+        argv = kwargs.get("args") if kwargs.get("args") is not None else (args[0] if args else sys.argv[1:])
+        guess_language([str(a) for a in argv or []])
         try:
             rv = super().main(*args, **kwargs)
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
-            _say(exc.format_message())
+            _say(click_message(exc))
             sys.exit(1)
-        except (click.Abort, EOFError):
-            _say("aborted")
+        except CliError as exc:
+            _say(str(exc))
+            sys.exit(1)
+        except (click.Abort, typer.Abort, EOFError):
+            _say(i18n.gettext("stopped; nothing was saved"))
             sys.exit(1)
         except KeyboardInterrupt:
-            _say("interrupted")
+            _say(i18n.gettext("interrupted; nothing was saved"))
             sys.exit(130)
         except Exception as exc:  # never a traceback for users
-            _say(f"unexpected {type(exc).__name__}: {exc}")
+            _say(i18n.gettext("an unexpected error occurred (%(kind)s); nothing was saved", kind=type(exc).__name__))
             sys.exit(1)
         sys.exit(rv if isinstance(rv, int) else 0)
 
@@ -63,6 +77,14 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _root(lang: Annotated[str | None, typer.Option("--lang", envvar="INCIDENTS_LANG",
+                                                    help="Language of the output: ja | en (default: the acting user's)")] = None):
+    """Record and respond to email misdelivery incidents."""
+    if lang:
+        set_language_override(lang)
 
 ORDER = ["core", "cases"]
 

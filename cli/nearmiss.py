@@ -11,8 +11,14 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from cli.common import AsUser, JsonOut, command_session, console, fail, operator_session, print_json, table
+from cli.common import (AsUser, CliError, JsonOut, command_session, console, fail, heading, operator_session,
+                        print_json, say, table)
+from cli.errors import validation_message
+from incidents.analysis.labels import FACTOR_LABELS
+from incidents.i18n import gettext as _
+from incidents.nearmiss.labels import PUBLICATION_STATUSES
 from incidents.cases.labels import MISTAKE_TYPES
+from incidents.i18n import get_locale
 from incidents.nearmiss import library, service
 from incidents.nearmiss.digest import send_digest
 from incidents.nearmiss.schemas import LibraryFilter, PublishIn
@@ -50,10 +56,13 @@ def draft(incident_id: IncidentId, locale: Locale = "ja", as_user: AsUser = None
     d = out.draft
     console.print(f"[bold]{_highlight(d['title']['text'], d['title']['replacements'])}[/bold]")
     for s in d["sections"]:
-        console.print(f"\n[bold underline]{s['title']}[/bold underline]")
+        say()
+        say(s["title"], style="bold underline")
         console.print(_highlight(s["text"], s["replacements"]))
     n = sum(len(s["replacements"]) for s in d["sections"])
-    console.print(f"\n{n} replacement(s). publication: {out.publication.status or 'not published'}")
+    say()
+    say(_("%(n)s replacement(s). Publication: %(status)s", n=n,
+          status=PUBLICATION_STATUSES.label(out.publication.status or "draft")))
 
 
 @nearmiss_app.command("publish")
@@ -63,18 +72,24 @@ def publish(incident_id: IncidentId, locale: Locale = "ja",
     """Approve and publish the case (manager of the department or officer)."""
     edits = {}
     if file:
-        raw = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+        try:
+            raw = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            fail("cannot read %(path)s as UTF-8 text", path=file)
         try:
             edits = json.loads(raw)
         except json.JSONDecodeError as exc:
-            fail(f"invalid JSON: {exc}")
+            fail("the input is not valid JSON (line %(line)s, column %(column)s)", line=exc.lineno, column=exc.colno)
+        if not isinstance(edits, dict):
+            fail("the edits are a JSON object: {\"title\": ..., \"sections\": {...}}")
     try:
         data = PublishIn(locale=locale, **edits)
-    except (TypeError, ValidationError) as exc:
-        fail(f"invalid edits: {exc}".splitlines()[0])
+    except ValidationError as exc:
+        raise CliError(validation_message(exc, None)) from None
     with command_session(as_user) as (session, actor):
         case = service.publish(session, actor=actor, incident_id=incident_id, data=data)
-    print_json(case) if as_json else console.print(f"published as near-miss case {case.id}: {case.title}")
+    print_json(case) if as_json else say(_("Published as near-miss case no. %(id)s: %(title)s", id=case.id,
+                                           title=case.title))
 
 
 @nearmiss_app.command("withdraw")
@@ -85,7 +100,8 @@ def withdraw(incident_id: IncidentId, reason: Annotated[str, typer.Option("--rea
     with command_session(as_user) as (session, actor):
         kwargs = {"case_id": incident_id} if case else {"incident_id": incident_id}
         out = service.withdraw(session, actor=actor, reason=reason, **kwargs)
-    print_json(out) if as_json else console.print(f"near-miss case {out.id}: {out.status}")
+    print_json(out) if as_json else say(_("Near-miss case no. %(id)s: %(status)s", id=out.id,
+                                          status=PUBLICATION_STATUSES.label(out.status)))
 
 
 @nearmiss_app.command("search")
@@ -98,11 +114,12 @@ def search(text: Annotated[str, typer.Argument(help="Words to look for (Japanese
     with command_session(as_user) as (session, actor):
         out = library.search(session, actor=actor, page=page, filters=LibraryFilter(
             q=text, mistake_type=mistake_type, factor=factor, four_e=four_e))
-        locale = actor.locale
+        locale = get_locale()
     if as_json:
         print_json(out)
         return
-    table(f"{out.total} case(s), page {out.page}/{out.pages}", ["id", "period", "type", "title"],
+    table(_("%(n)s case(s), page %(page)s of %(pages)s", n=out.total, page=out.page, pages=max(out.pages, 1)),
+          ["#", _("Period"), _("What happened"), _("Title")],
           [[c.id, c.period, MISTAKE_TYPES.label(c.mistake_type, locale), c.title] for c in out.items])
 
 
@@ -114,9 +131,11 @@ def show(case_id: Annotated[int, typer.Argument(help="Case number")], as_user: A
     if as_json:
         print_json(case)
         return
-    console.print(f"[bold]{case.title}[/bold]")
+    heading(case.title)
     for s in case.sections:
-        console.print(f"\n[bold underline]{s.title}[/bold underline]\n{s.text}", markup=True)
+        say()
+        say(s.title, style="bold underline")
+        say(s.text)
 
 
 @nearmiss_app.command("stats")
@@ -127,9 +146,13 @@ def stats(as_user: AsUser = None, as_json: JsonOut = False):
     if as_json:
         print_json(out)
         return
-    table("per month", ["period", "type", "cases"], [[m.period, m.mistake_type, m.count] for m in out.per_month])
-    table("top factors", ["factor", "cases"], [[f.factor, f.count] for f in out.top_factors])
-    console.print(f"median hours from discovery to first report: {out.median_hours_to_report}")
+    table(_("Cases per month"), [_("Month"), _("What happened"), _("Cases")],
+          [[m.period, MISTAKE_TYPES.label(m.mistake_type), m.count] for m in out.per_month])
+    table(_("Top contributing factors"), [_("Factor"), _("Cases")],
+          [[FACTOR_LABELS.label(f.factor), f.count] for f in out.top_factors])
+    hours = out.median_hours_to_report
+    say(_("Median time from discovery to the first report: %(hours)s hours", hours=f"{hours:.1f}")
+        if hours is not None else _("Median time from discovery to the first report: not known yet"))
 
 
 @nearmiss_app.command("digest")
@@ -137,7 +160,7 @@ def digest(month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (d
     """Queue the monthly digest now (operator command; the scheduler does it on the 1st)."""
     with operator_session() as session:
         n = send_digest(session, month=month)
-    console.print(f"queued {n} notification(s)")
+    say(_("queued %(n)s notification(s)", n=n))
 
 
 def register(app: typer.Typer) -> None:

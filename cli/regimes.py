@@ -19,6 +19,7 @@ import typer
 
 from cli.common import AsUser, JsonOut, command_session, console, fail, print_json, table
 from incidents.config import get_settings
+from incidents.i18n import get_locale
 from incidents.i18n import gettext as _
 from incidents.regimes import correspondence, service
 from incidents.regimes import register as ledger
@@ -47,7 +48,7 @@ def obligations(incident_id: IncidentId, as_user: AsUser = None, as_json: JsonOu
                 all_: Annotated[bool, typer.Option("--all", help="Include obligations that no longer apply")] = False):
     """Every duty the incident gives rise to: regime, report, to whom, by when, status."""
     with command_session(as_user) as (session, actor):
-        rows = service.list_obligations(session, actor=actor, incident_id=incident_id, locale=actor.locale,
+        rows = service.list_obligations(session, actor=actor, incident_id=incident_id, locale=get_locale(),
                                         include_withdrawn=all_)
     if as_json:
         print_json(rows)
@@ -80,7 +81,7 @@ def _flag(value: str | None, name: str) -> bool | None:
         return True
     if v in ("no", "false", "0"):
         return False
-    fail(f"{name}: answer yes or no")
+    fail("%(name)s: answer yes or no", name=name)
 
 
 @regimes_app.command("set")
@@ -105,7 +106,7 @@ def regimes_set(
             try:
                 delegated = To(delegated_to.strip().lower())
             except ValueError:
-                fail(f"unknown ministry {delegated_to!r} (fsa, mic, meti or none)")
+                fail("unknown ministry %(name)s (fsa, mic, meti or none)", name=delegated_to)
     data = service.OverridesIn(
         add_regimes=add, remove_regimes=remove, entrustment=entrustment, counterpart=counterpart,
         joint_report=_flag(joint, "--joint"), delegated_to=delegated, clear_delegated_to=clear,
@@ -150,7 +151,7 @@ def correspondence_list(incident_id: IncidentId, key: Annotated[str | None, type
                         as_user: AsUser = None, as_json: JsonOut = False):
     """The correspondence log of the incident's obligations."""
     with command_session(as_user) as (session, actor):
-        rows = correspondence.list_entries(session, actor=actor, incident_id=incident_id, key=key, locale=actor.locale)
+        rows = correspondence.list_entries(session, actor=actor, incident_id=incident_id, key=key, locale=get_locale())
     if as_json:
         print_json(rows)
         return
@@ -220,7 +221,7 @@ def export(
                                       date_to=parse_date(date_to) if date_to else None,
                                       department=department, regime=regime)
     if out.exists() and out.is_dir():
-        fail(f"{out} is a directory")
+        fail("%(path)s is a directory", path=str(out))
     tmp = out.with_name(f".{out.name}.part")
     try:
         with command_session(as_user) as (session, actor), tmp.open("wb") as fh:

@@ -8,9 +8,11 @@ from typing import Annotated
 
 import typer
 
-from cli.common import AsUser, JsonOut, command_session, console, fail, print_json, print_result, table
-from incidents.config import get_settings
+from cli.common import AsUser, JsonOut, command_session, fact, fail, heading, print_json, say, table
+from incidents.i18n import get_locale
 from incidents.i18n import gettext as _
+from incidents.response.labels import APOLOGY_CHANNELS, EXEMPTIONS, OPENED, STEP_ROLES, STEP_STATUSES
+from incidents.times import format_datetime
 from incidents.notify import service as notify
 from incidents.response import actions, service
 from incidents.response.ics import calendar_for
@@ -26,7 +28,12 @@ apology_app = typer.Typer(help="Apologies: phone first, then letter or email.", 
 
 
 def _local(dt) -> str:
-    return "" if dt is None else dt.astimezone(get_settings().tz).strftime("%Y-%m-%d %H:%M")
+    return format_datetime(dt)
+
+
+def _step_line(step) -> str:
+    """«削除依頼と削除確認書の受領：a@b.example — 完了»."""
+    return f"{step.title} — {STEP_STATUSES.label(step.status)}"
 
 
 def steps(
@@ -39,13 +46,13 @@ def steps(
     with command_session(as_user) as (session, actor):
         rows = service.list_steps(session, actor=actor, incident_id=incident_id, kind=kind, status=status,
                                   include_not_applicable=all_)
-        out = [service.to_public(s, locale=actor.locale) for s in rows]
+        out = [service.to_public(s, locale=get_locale()) for s in rows]
     if as_json:
         print_json(out)
         return
-    table(None, ["key", "role", "due", "status", "note"],
-          [[s.key, s.role, _local(s.due_at) + (" !" if s.overdue else ""), s.status, s.note or s.waive_reason]
-           for s in out])
+    table(None, [_("Step"), _("Who acts"), _("Due"), _("Status"), _("Note"), _("Key")],
+          [[s.title, STEP_ROLES.label(s.role), _local(s.due_at) + (" " + _("overdue") if s.overdue else ""),
+            STEP_STATUSES.label(s.status), s.note or s.waive_reason, s.key] for s in out])
 
 
 @step_app.command("done")
@@ -53,8 +60,9 @@ def step_done(incident_id: IncidentId, key: StepKey, as_user: AsUser = None, not
               as_json: JsonOut = False):
     """Mark a step done."""
     with command_session(as_user) as (session, actor):
-        step = service.to_public(actions.complete_step(session, actor=actor, incident_id=incident_id, key=key, note=note))
-    print_result(step, as_json) if as_json else console.print(f"{step.key}: {step.status}")
+        step = service.to_public(actions.complete_step(session, actor=actor, incident_id=incident_id, key=key, note=note),
+                                 locale=get_locale())
+    print_json(step) if as_json else say(_step_line(step))
 
 
 @step_app.command("waive")
@@ -63,16 +71,18 @@ def step_waive(incident_id: IncidentId, key: StepKey,
                as_user: AsUser = None, as_json: JsonOut = False):
     """Waive a step, with a reason (managers; officers for the decision and officer steps)."""
     with command_session(as_user) as (session, actor):
-        step = service.to_public(actions.waive_step(session, actor=actor, incident_id=incident_id, key=key, reason=reason))
-    print_result(step, as_json) if as_json else console.print(f"{step.key}: {step.status} ({step.waive_reason})")
+        step = service.to_public(actions.waive_step(session, actor=actor, incident_id=incident_id, key=key, reason=reason),
+                                 locale=get_locale())
+    print_json(step) if as_json else say(f"{_step_line(step)} ({step.waive_reason})")
 
 
 def decide(incident_id: IncidentId, note: Annotated[str, typer.Option("--note", help="The decision")],
            as_user: AsUser = None, as_json: JsonOut = False):
     """Record the organisation's decision on the response (manager)."""
     with command_session(as_user) as (session, actor):
-        step = service.to_public(actions.decide(session, actor=actor, incident_id=incident_id, note=note))
-    print_result(step, as_json) if as_json else console.print(f"decision recorded: {step.note}")
+        step = service.to_public(actions.decide(session, actor=actor, incident_id=incident_id, note=note),
+                                 locale=get_locale())
+    print_json(step) if as_json else say(_("Decision recorded: %(note)s", note=step.note))
 
 
 @deletion_app.command("confirm")
@@ -84,8 +94,9 @@ def deletion_confirm(
     """Record a wrong recipient's written confirmation of deletion."""
     with command_session(as_user) as (session, actor):
         step = service.to_public(actions.confirm_deletion(session, actor=actor, incident_id=incident_id,
-                                                          address=recipient, opened=opened, note=note))
-    print_result(step, as_json) if as_json else console.print(f"{step.key}: {step.status}, opened={step.opened}")
+                                                          address=recipient, opened=opened, note=note),
+                                 locale=get_locale())
+    print_json(step) if as_json else say(f"{_step_line(step)} ({OPENED.label(step.opened)})")
 
 
 @deletion_app.command("request")
@@ -104,7 +115,7 @@ def deletion_request(
         else:
             actions.send_deletion_request(session, actor=actor, incident_id=incident_id, address=recipient, note=note)
             n = 1
-    console.print(f"{n} deletion request(s) marked sent")
+    say(_("%(n)s deletion request(s) marked sent", n=f"{n:,}"))
 
 
 @deletion_app.command("import")
@@ -112,16 +123,23 @@ def deletion_import(incident_id: IncidentId, file: Annotated[Path, typer.Argumen
                     as_user: AsUser = None, as_json: JsonOut = False):
     """Import written confirmations from a CSV file."""
     if not file.is_file():
-        fail(f"no such file: {file}")
+        fail("no such file: %(path)s", path=str(file))
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        fail("%(path)s is not UTF-8 text", path=str(file))
     with command_session(as_user) as (session, actor):
-        result = actions.import_confirmations(session, actor=actor, incident_id=incident_id,
-                                              csv_text=file.read_text(encoding="utf-8-sig"))
+        result = actions.import_confirmations(session, actor=actor, incident_id=incident_id, csv_text=text)
+    nothing = result.updated == 0 and result.skipped > 0
     if as_json:
         print_json(result)
-        return
-    console.print(f"{result.updated} confirmation(s) recorded, {result.skipped} line(s) rejected")
-    for e in result.errors:
-        console.print(f"  {e}", markup=False)
+    else:
+        say(_("%(done)s confirmation(s) recorded, %(rejected)s line(s) rejected", done=f"{result.updated:,}",
+              rejected=f"{result.skipped:,}"))
+        for e in result.errors:
+            say(f"  {e}", err=True)
+    if nothing:
+        raise typer.Exit(1)  # every line was rejected: nothing was recorded
 
 
 @apology_app.command("record")
@@ -133,8 +151,9 @@ def apology_record(
     """Record an apology to one recipient (after the decision)."""
     with command_session(as_user) as (session, actor):
         step = service.to_public(actions.record_apology(session, actor=actor, incident_id=incident_id,
-                                                        address=recipient, channel=channel, note=note))
-    print_result(step, as_json) if as_json else console.print(f"{step.key}: {step.status}")
+                                                        address=recipient, channel=channel, note=note),
+                                 locale=get_locale())
+    print_json(step) if as_json else say(f"{_step_line(step)} ({APOLOGY_CHANNELS.label(channel)})")
 
 
 @apology_app.command("all")
@@ -144,7 +163,7 @@ def apology_all(incident_id: IncidentId,
     """Mark every pending apology as sent in writing (bulk)."""
     with command_session(as_user) as (session, actor):
         n = actions.mark_all_sent(session, actor=actor, incident_id=incident_id, kind="apology", channel=channel).updated
-    console.print(f"{n} apolog(ies) marked sent")
+    say(_("%(n)s apolog(ies) marked sent", n=f"{n:,}"))
 
 
 def assess(incident_id: IncidentId, as_user: AsUser = None, as_json: JsonOut = False):
@@ -155,29 +174,45 @@ def assess(incident_id: IncidentId, as_user: AsUser = None, as_json: JsonOut = F
         print_json(result)
         return
     a, g, e = result.appi, result.gdpr, result.exposure_estimate_jpy
-    console.print(f"[bold]APPI[/bold] leak={a.leak} reportable={a.reportable} exemption={a.exemption}")
-    for d in a.ground_details:
-        console.print(f"  - {d.ground}: {d.label_en} ({d.rule})", markup=False)
+    heading(_("Japan: Act on the Protection of Personal Information"))
     if a.reportable:
-        console.print(f"  preliminary report due {_local(a.preliminary_report_due)} "
-                      f"(limit {_local(a.preliminary_report_limit)}), final report due {_local(a.final_report_due)}")
-    console.print(f"[bold]GDPR[/bold] applicable={g.applicable} authority due {_local(g.authority_notification_due) or '-'}")
-    console.print(f"Exposure ¥{e.low:,}–¥{e.high:,}: {e.basis}", markup=False)
+        say(_("Reportable to the PPC, and the people concerned must be notified."), style="bold red")
+    elif a.exemption:
+        say(_("Not reportable: %(why)s", why=EXEMPTIONS.label(a.exemption)) +
+            (f" ({a.exemption_rule})" if a.exemption_rule else ""))
+    elif a.leak:
+        say(_("A leak, but no reporting ground applies."))
+    else:
+        say(_("No leak of personal data."))
+    for d in a.ground_details:
+        say(f"  - {d.label_ja if get_locale() == 'ja' else d.label_en} ({d.rule})")
+    if a.reportable:
+        fact(_("Preliminary report due"), _("%(target)s (limit %(limit)s)", target=_local(a.preliminary_report_due),
+                                             limit=_local(a.preliminary_report_limit)))
+        fact(_("Final report due"), _local(a.final_report_due))
+    heading(_("EU: GDPR"))
+    if g.applicable:
+        fact(_("Notify the supervisory authority by"), _local(g.authority_notification_due) or "-")
+    else:
+        say(_("Not applicable (no people in the EU concerned)."))
+    heading(_("Exposure estimate"))
+    say(f"¥{e.low:,}–¥{e.high:,}: {e.basis_ja if get_locale() == 'ja' else e.basis}")
     if result.obligations:
-        table(None, [_("Regime"), _("Report"), _("To"), _("Due"), _("Status")],
-              [[o.regime_label, o.kind_label, o.to_label, _local(o.due) + (" !" if o.overdue else ""), o.status_label]
-               for o in result.obligations])
+        table(_("Obligations"), [_("Regime"), _("Report"), _("To"), _("Due"), _("Status")],
+              [[o.regime_label, o.kind_label, o.to_label, _local(o.due) + (" " + _("overdue") if o.overdue else ""),
+                o.status_label] for o in result.obligations])
 
 
 def overdue(as_user: AsUser = None, as_json: JsonOut = False):
     """Pending steps past their due time, in the incidents you may see."""
     with command_session(as_user) as (session, actor):
-        rows = [(service.to_public(s, locale=actor.locale), i.id, i.title)
+        rows = [(service.to_public(s, locale=get_locale()), i.id, i.title)
                 for s, i in service.overdue(session, actor=actor)]
     if as_json:
         print_json([{"incident_id": iid, "incident_title": t, **s.model_dump(mode="json")} for s, iid, t in rows])
         return
-    table(None, ["incident", "key", "role", "due"], [[f"#{iid} {t}", s.key, s.role, _local(s.due_at)] for s, iid, t in rows])
+    table(_("Overdue steps"), [_("Incident"), _("Step"), _("Who acts"), _("Due")],
+          [[f"#{iid} {t}", s.title, STEP_ROLES.label(s.role), _local(s.due_at)] for s, iid, t in rows])
 
 
 def calendar(incident_id: Annotated[int | None, typer.Argument(help="One incident, or all open ones")] = None,
@@ -188,7 +223,7 @@ def calendar(incident_id: Annotated[int | None, typer.Argument(help="One inciden
         data = calendar_for(session, actor=actor, incident_id=incident_id)
     if output:
         output.write_bytes(data)
-        console.print(f"written to {output}")
+        say(_("Written to %(path)s", path=str(output)))
     else:
         typer.echo(data.decode())
 
@@ -200,9 +235,14 @@ def notifications(as_user: AsUser = None, unread: Annotated[bool, typer.Option("
         rows = notify.inbox(session, user_id=actor.id, unread_only=unread)
         out = [{"id": n.id, "at": n.created_at.isoformat(), "title": n.title, "incident_id": n.incident_id,
                 "read": n.read_at is not None} for n in rows]
+        shown = [[n.id, _local(n.created_at), n.title, n.read_at is not None] for n in rows]
         if mark_read:
             notify.mark_read(session, user_id=actor.id)
-    print_result(out, as_json, columns=["id", "at", "title", "read"])
+    if as_json:
+        print_json(out)
+        return
+    table(_("Notifications"), ["#", _("When"), _("Title"), _("Read")],
+          shown)
 
 
 def register(app: typer.Typer) -> None:

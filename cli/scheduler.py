@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from cli.common import console, print_json
+from cli.common import print_json, say
+from incidents.i18n import gettext as _
 
 
 def scheduler(
@@ -25,9 +26,9 @@ def scheduler(
 
     if once:
         result = runner.run_once()
-        print_json(result) if verbose else console.print(
-            f"{result['queued']} reminder(s) queued; {result['sent']} sent, {result['retry']} to retry, "
-            f"{result['failed']} failed")
+        print_json(result) if verbose else say(_(
+            "%(queued)s reminder(s) queued; %(sent)s sent, %(retry)s to retry, %(failed)s failed",
+            queued=result["queued"], sent=result["sent"], retry=result["retry"], failed=result["failed"]))
         return
     runner.run_forever()
 

@@ -6,6 +6,8 @@ import re
 
 from email_validator import EmailNotValidError, validate_email
 
+from incidents.errors import InvalidInput
+
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 # A host label; «ab--…» (two characters then two hyphens) is reserved for Punycode (RFC 5890 R-LDH labels):
 # such labels are left to the reference validator.
@@ -23,5 +25,16 @@ def check_address(value: str) -> str:
     try:
         validate_email(value, check_deliverability=False, allow_smtputf8=True)
     except EmailNotValidError as exc:
-        raise ValueError(f"invalid email address {value!r}: {exc}") from None
+        raise AddressError('"%(address)s" is not a valid mail address (%(reason)s)', "invalid_address",
+                           address=value[:80], reason=str(exc)) from None
     return value
+
+
+class AddressError(InvalidInput, ValueError):
+    """Not a mail address (a ValueError too, so pydantic reports it per field)."""
+
+    def message(self, locale: str | None = None) -> str:  # the reference's reason is English: name the address only
+        from incidents.i18n import translate, get_locale
+
+        return translate('"%(address)s" is not a valid mail address', locale or get_locale(),
+                         address=self.params["address"])

@@ -6,6 +6,13 @@ from __future__ import annotations
 
 from incidents.i18n import LabelTable
 
+# What `audit verify` found wrong with the first bad event (%(seq)s, %(expected)s filled in).
+VERIFY_PROBLEMS = LabelTable("audit_problem", {
+    "removed": "event(s) before seq %(seq)s were removed (expected seq %(expected)s)",
+    "edited": "its content does not match its hash (edited)",
+    "reordered": "it does not follow the event before it (reordered, or the previous event was rewritten)",
+})
+
 AUDIT_ACTIONS = LabelTable("audit_action", {
     # the record
     "incident.reported": "Incident reported",
@@ -48,6 +55,7 @@ AUDIT_ACTIONS = LabelTable("audit_action", {
     "document.step_linked": "Document linked to a step",
     "letters.started": "Letters started",
     "letters.generated": "Letters generated",
+    "letters.wording_set": "Letter wording set",
     "intake.mail_imported": "Reported from the sent mail",
     "intake.addressbook_imported": "Address book imported",
     "intake.domain_added": "Known domain added",

@@ -45,4 +45,6 @@ class VerifyResult(BaseModel):
     checked: int
     first_bad_seq: int | None = None
     first_bad_id: int | None = None
-    problem: str | None = None
+    problem: str | None = None  # in English
+    problem_kind: str | None = None  # removed | edited | reordered (audit.labels.VERIFY_PROBLEMS)
+    expected_seq: int | None = None

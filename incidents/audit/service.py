@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlmodel import Session
 
+from incidents.audit.labels import VERIFY_PROBLEMS
 from incidents.audit.models import AuditEvent, AuditEventPublic, VerifyResult
 from incidents.types import utcnow
 
@@ -112,15 +113,17 @@ def verify(session: Session, *, batch: int = 5000) -> VerifyResult:
         if not rows:
             return VerifyResult(ok=True, checked=checked)
         for ev in rows:
-            problem = None
+            kind = None
             if ev.seq != expected_seq:
-                problem = f"event(s) before seq {ev.seq} were removed (expected seq {expected_seq})"
+                kind = "removed"
             elif compute_hash(ev) != ev.hash:
-                problem = "its content does not match its hash (edited)"
+                kind = "edited"
             elif ev.prev_hash != prev_hash:
-                problem = "it does not follow the event before it (reordered, or the previous event was rewritten)"
-            if problem:
-                return VerifyResult(ok=False, checked=checked, first_bad_seq=ev.seq, first_bad_id=ev.id, problem=problem)
+                kind = "reordered"
+            if kind:
+                return VerifyResult(ok=False, checked=checked, first_bad_seq=ev.seq, first_bad_id=ev.id,
+                                    problem=VERIFY_PROBLEMS.label(kind, "en") % {"seq": ev.seq, "expected": expected_seq},
+                                    problem_kind=kind, expected_seq=expected_seq if kind == "removed" else None)
             prev_hash, expected_seq, last_seq = ev.hash, ev.seq + 1, ev.seq
             checked += 1
         session.expunge_all()

@@ -15,8 +15,6 @@ and organisations it knows of those addresses.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from email.utils import parseaddr
 from typing import Any
@@ -24,6 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from incidents.cases.schemas import IncidentCreate
+from incidents.counts import parse_count
 from incidents.errors import InvalidInput
 from incidents.i18n import gettext as _
 from incidents.times import parse_datetime
@@ -164,14 +163,13 @@ def _moment(value: Any, field: str, errors: dict[str, str]) -> Any:
 def _count(value: Any, mail: Mapping[str, Any], fill: bool, errors: dict[str, str]) -> int:
     if isinstance(value, int):
         return value
-    text = re.sub(r"[\s,_]", "", unicodedata.normalize("NFKC", str(value or "")))
-    text = text.removesuffix("人").removesuffix("名")
-    if not text:
+    if not str(value or "").strip():
         return 0
-    if not text.isascii() or not text.isdigit():
+    try:
+        number = parse_count(value)  # «約30», «1,200名», «1.2万人»: an estimate is fine
+    except ValueError:
         errors["affected_persons"] = _("Please give a whole number.")
         return 0
-    number = int(text[:12])  # a longer figure is out of range anyway; the schema says so
     if fill and number == 0 and mail.get("affected_persons"):
         return int(mail["affected_persons"])
     return number

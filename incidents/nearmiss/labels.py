@@ -10,3 +10,6 @@ KIND_LABELS = LabelTable("anonymised_kind", {
     "postal_code": "Postcode", "email": "Email", "url": "URL", "domain": "Domain", "phone": "Phone",
     "account": "Number", "file": "File", "date": "Date", "time": "Time", "amount": "Amount", "count": "Count",
 })
+
+PUBLICATION_STATUSES = LabelTable("publication_status", {"draft": "Not published", "published": "Published",
+                                                         "withdrawn": "Withdrawn"})

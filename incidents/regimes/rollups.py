@@ -330,11 +330,11 @@ def write_xlsx(rollup: Rollup, target: IO[bytes]) -> None:
         ws.freeze_panes = "A2"
         if table.rows:
             ws.auto_filter.ref = ws.dimensions
-    ws = wb.create_sheet(_sheet_name(_t("Summary", rollup.locale)))
+    ws = wb.create_sheet(_sheet_name(_t("Overview", rollup.locale)))
     ws.append([rollup.title])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([_t("Period", rollup.locale), rollup.period.label])
-    ws.append([_t("Organisation", rollup.locale), rollup.org])
+    ws.append([_t("Reporting business", rollup.locale), rollup.org])
     if rollup.addressee:
         ws.append([_t("To", rollup.locale), rollup.addressee])
     ws.append([])

@@ -21,7 +21,7 @@ def _seed(make_user, make_incident):
 
 def test_intact_chain_verifies(cli, make_user, make_incident):
     _seed(make_user, make_incident)
-    code, out, err = cli("audit", "verify")
+    code, out, err = cli("audit", "verify", env={"INCIDENTS_LANG": "en"})
     assert code == 0 and "intact" in out, err
     code, out, _ = cli("audit", "verify", "--json")
     assert code == 0 and '"ok": true' in out
@@ -32,7 +32,7 @@ def test_edited_event_is_named(cli, make_user, make_incident, session):
     target = _events(session)[2]
     session.execute(text("UPDATE audit_events SET actor = 'someone-else@example.co.jp' WHERE id = :i"), {"i": target.id})
     session.commit()
-    code, out, err = cli("audit", "verify")
+    code, out, err = cli("audit", "verify", env={"INCIDENTS_LANG": "en"})
     assert code == 1
     assert f"seq {target.seq} (id {target.id})" in err and "edited" in err
     assert len(err.strip().splitlines()) == 1
@@ -54,7 +54,7 @@ def test_removed_event_is_named(cli, make_user, make_incident, session):
     events = _events(session)
     session.execute(text("DELETE FROM audit_events WHERE id = :i"), {"i": events[3].id})
     session.commit()
-    code, _, err = cli("audit", "verify")
+    code, _, err = cli("audit", "verify", env={"INCIDENTS_LANG": "en"})
     assert code == 1 and f"seq {events[4].seq}" in err and "removed" in err
 
 

@@ -133,6 +133,11 @@ def test_guided_report_in_japanese(cli, make_user):
         "",                      # no more intended
         "1,2,9",                 # name, email_address, bank_account
         "1",                     # persons
+        "",                      # no attachments
+        "",                      # protection: none (1)
+        "",                      # improper purpose: no
+        "",                      # EU: no
+        "",                      # the summary is right: report it
     ]) + "\n"
     code, out, err = cli("report", "--guided", "--as", user.email, "--json", input=answers)
     assert code == 0, err + out

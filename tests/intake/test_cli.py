@@ -44,7 +44,7 @@ def test_import_asks_and_creates(cli, make_user, tmp_path):
 
 
 def test_import_errors_are_one_line(cli, make_user, tmp_path):
-    user = make_user()
+    user = make_user(locale="en")
     bad = tmp_path / "x.msg"
     bad.write_bytes(b"this is no outlook file")
     code, _, err = cli("import", "mail", bad, "--dry-run", "--as", user.email)

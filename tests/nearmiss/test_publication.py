@@ -227,7 +227,7 @@ def test_events_let_other_domains_react(world):
 
 def test_cli_human_output(world, cli):
     manager, reporter, reader, officer, inc = world
-    code, out, err = cli("nearmiss", "draft", inc.id, "--as", reporter.email)
+    code, out, err = cli("nearmiss", "draft", inc.id, "--as", reporter.email, env={"INCIDENTS_LANG": "en"})
     assert code == 0, err
     assert "replacement(s)" in out and "東邦" not in out and "何が起きたか" in out
     code, out, err = cli("rca", inc.id, "--show", "--as", reporter.email)
@@ -235,11 +235,12 @@ def test_cli_human_output(world, cli):
     assert "宛先を誤って選択した" in out and "宛先のオートコンプリート" in out and "engineering" not in out
     assert "送信保留" in out.replace("│", "").replace(" ", "").replace("\n", "")
     cli("nearmiss", "publish", inc.id, "--locale", "en", "--as", manager.email)
-    code, out, err = cli("nearmiss", "stats", "--as", reader.email)
+    code, out, err = cli("nearmiss", "stats", "--as", reader.email, env={"INCIDENTS_LANG": "en"})
     assert code == 0 and "autocomplete" in out
-    code, out, err = cli("nearmiss", "search", "--type", "wrong_recipient", "--as", reader.email)
+    code, out, err = cli("nearmiss", "search", "--type", "wrong_recipient", "--as", reader.email,
+                         env={"INCIDENTS_LANG": "en"})
     assert code == 0 and "1 case(s)" in out
-    code, out, err = cli("nearmiss", "digest", "--month", "1999-01")
+    code, out, err = cli("nearmiss", "digest", "--month", "1999-01", env={"INCIDENTS_LANG": "en"})
     assert code == 0 and "queued 0" in out
 
 

@@ -106,7 +106,7 @@ def test_cli_flow(cli, team, make_incident, tmp_path):
 def test_scheduler_once_from_the_cli(cli, team, make_incident):
     officer, manager, employee = team
     make_incident(employee)
-    code, out, err = cli("scheduler", "--once")
+    code, out, err = cli("scheduler", "--once", env={"INCIDENTS_LANG": "en"})
     assert code == 0 and "reminder(s) queued" in out
     code, out, err = cli("scheduler", "--once", "--verbose")
     assert code == 0 and json.loads(out[out.index("{"):])["queued"] == 0
@@ -129,7 +129,8 @@ def test_cli_bulk_and_csv_import(cli, team, make_incident, tmp_path):
     inc = make_incident(employee, recipients=many, mistake_type="bcc_exposure", data_items=["email_address"],
                         affected_persons=50)
     assert cli("decide", inc.id, "--note", "一斉にお詫び", "--as", manager.email)[0] == 0
-    code, out, err = cli("apology", "all", inc.id, "--channel", "email", "--as", employee.email)
+    code, out, err = cli("apology", "all", inc.id, "--channel", "email", "--as", employee.email,
+                         env={"INCIDENTS_LANG": "en"})
     assert code == 0 and "50 apolog" in out
     csv_file = tmp_path / "c.csv"
     csv_file.write_text("address,opened\n" + "".join(f"p{i}@x.example,no\n" for i in range(49)) + "zz@x.example,no\n",
