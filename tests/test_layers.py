@@ -12,7 +12,7 @@ PACKAGE = ROOT / "incidents"
 # Bottom to top, as docs/SPINE.md draws them. A module belongs to the first layer that names it (a package
 # name means every module in it).
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("ground", ("types", "events", "names", "validation", "i18n", "plugins", "errors", "config", "db", "times",
+    ("ground", ("types", "events", "names", "validation", "i18n", "plugins", "errors", "config", "db", "times", "counts",
                 "organisation", "migrations")),
     ("base", ("people", "audit", "notify", "scheduler", "jobs")),
     ("kit", ("api_deps", "pagekit", "security")),
