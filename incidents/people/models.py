@@ -46,7 +46,7 @@ class User(SQLModel, table=True):
     feed_key: str | None = Field(default_factory=lambda: secrets.token_urlsafe(24), max_length=64, index=True)
     # Second factor (TOTP, RFC 6238): the shared secret once enrolment is confirmed, and the last time step
     # used (a code is accepted once).
-    totp_secret: str | None = Field(default=None, max_length=64)
+    totp_secret: str | None = Field(default=None, max_length=255)
     totp_last_step: int | None = Field(default=None)
     mfa_enabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Identifiers given by the identity provider: the OpenID Connect subject, SCIM's externalId.
