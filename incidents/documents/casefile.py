@@ -3,7 +3,8 @@
 Every entry takes its time from the record itself: the mail was sent, it was found, a step was done,
 a deletion request went out, a confirmation came back, an apology was made. Per-recipient events are
 counted per day («2025年10月5日 削除確認書の受領 3,120件») so that 4,500 recipients make a few lines,
-not thousands. Other changes come from the audit log, labelled in words (never an event code).
+not thousands. Other changes come from the audit log, worded by the audit's label table
+(incidents/audit/labels.py) in the reader's language (never an event code).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from incidents.documents.fields import get
 from incidents.documents.japanese import to_zone
+from incidents.audit.labels import AUDIT_ACTIONS
 from incidents.i18n import LabelTable
 
 EVENTS = LabelTable("case_event", {
@@ -29,22 +31,15 @@ EVENTS = LabelTable("case_event", {
     "step_done": "Done",
     "step_waived": "Waived",
     "document": "Document made",
-    "letters": "Letters made",
-    "corrected": "Facts of the incident corrected",
-    "recipients_added": "Recipients added",
-    "recipient_removed": "Recipient removed",
-    "analysis": "Root-cause analysis recorded",
-    "countermeasure": "Countermeasure recorded",
-    "nearmiss_published": "Published as a near-miss case",
-    "closed": "Incident closed",
-    "reopened": "Incident reopened",
 })
-# Audit actions shown in the timeline (others are already told by the record's own times).
-AUDIT_EVENTS = {
-    "incident.corrected": "corrected", "recipients.added": "recipients_added", "recipient.removed": "recipient_removed",
-    "analysis.saved": "analysis", "countermeasure.added": "countermeasure", "nearmiss.published": "nearmiss_published",
-    "letters.generated": "letters", "incident.closed": "closed", "incident.reopened": "reopened",
-}
+# Audit actions shown in the timeline (others are already told by the record's own times), worded by the
+# audit's own label table in the reader's language.
+AUDIT_EVENTS = frozenset({
+    "incident.corrected", "recipients.added", "recipient.corrected", "recipient.removed", "analysis.saved",
+    "countermeasure.added", "nearmiss.published", "nearmiss.withdrawn", "letters.generated", "incident.closed",
+    "incident.reopened", "regimes.overridden", "obligation.correspondence",
+})
+COUNTED = frozenset({"letters.generated", "recipients.added"})
 PER_RECIPIENT = (("request_sent_at", "request"), ("confirmed_at", "confirmed"), ("phone_at", "phoned"),
                  ("written_at", "written"))
 
@@ -105,11 +100,11 @@ def timeline(*, incident: Any, steps: Iterable[Mapping[str, Any]], documents: It
         add(d.get("created_at"), f"{EVENTS.label('document', lang)}：{d.get('title', '')}" if lang == "ja"
             else f"{EVENTS.label('document', lang)}: {d.get('title', '')}")
     for e in audit:
-        event = AUDIT_EVENTS.get(str(e.get("action", "")))
-        if event:
-            count = (e.get("after") or {}).get("count") if event in ("letters", "recipients_added") else None
-            what = EVENTS.label(event, lang) + ((f" {count:,}件" if lang == "ja" else f": {count:,}")
-                                                if isinstance(count, int) else "")
+        action = str(e.get("action", ""))
+        if action in AUDIT_EVENTS:
+            count = (e.get("after") or {}).get("count") if action in COUNTED else None
+            what = AUDIT_ACTIONS.label(action, lang) + ((f" {count:,}件" if lang == "ja" else f": {count:,}")
+                                                        if isinstance(count, int) and not isinstance(count, bool) else "")
             add(e.get("at"), what)
     rows.sort(key=lambda r: r[0])
     return [{"at": at, "what": what} for _, at, what in rows]

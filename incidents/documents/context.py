@@ -82,6 +82,10 @@ class Extras:
     wording: Mapping[str, str] | None = None  # cause / actions / measures written for outside readers
     decided: bool = False  # the organisation's decision is recorded
     regulator_form: Any = None  # the regimes domain's RegulatorForm (the PPC form), when there is a database
+    # the entrustment the incident names: {"role": "principal" (we are the 委託元) | "contractor" (the 委託先),
+    # "counterpart": the other party's name} or {"role": "none"}; None = not known (no database). Letters and
+    # the regulator draft word the relation
+    entrustment: Mapping[str, str] | None = None
 
 
 _get = get
@@ -327,6 +331,19 @@ def form_view(letterhead: Letterhead, issued: date | datetime, fmt: Formatter) -
     }
 
 
+def entrustment_view(entrustment: Mapping[str, Any] | None, letterhead: Letterhead) -> dict[str, str] | None:
+    """The entrustment relation as the documents word it: who is the 委託元 (principal) and who the 委託先
+    (contractor). None when the incident names none (or names no other party)."""
+    role = str((entrustment or {}).get("role") or "")
+    counterpart = str((entrustment or {}).get("counterpart") or "").strip()
+    if role not in ("principal", "contractor") or not counterpart:
+        return None
+    us = letterhead.name
+    return {"role": role, "counterpart": counterpart,
+            "principal": us if role == "principal" else counterpart,
+            "contractor": counterpart if role == "principal" else us}
+
+
 def build_context(
     incident: Any,
     *,
@@ -382,6 +399,8 @@ def build_context(
         "done": sorted({str(_get(st, "kind")) for st in extras.steps or []
                         if _get(st, "status") == "done" and not _get(st, "recipient")}),
         "form": form_view(letterhead, issued, fmt),
+        "entrustment": entrustment_view(extras.entrustment, letterhead),
+        "entrustment_known": extras.entrustment is not None,
     }
     if kind == DocumentKind.regulator_report:
         ctx["regulator"] = (regulator.from_form(extras.regulator_form, lang) if extras.regulator_form is not None

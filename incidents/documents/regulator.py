@@ -45,6 +45,17 @@ def from_context(ctx: dict[str, Any]) -> dict[str, Any]:
     return _english(ctx) if lang == "en" else _japanese(ctx)
 
 
+def _relation(ctx: dict[str, Any], lang: str) -> str | None:
+    """委託元及び委託先の有無: the relation the incident names, "none" when known to be none, else not yet known."""
+    e = ctx.get("entrustment")
+    if e:
+        return (f"Yes (principal: {e['principal']}; contractor: {e['contractor']})" if lang == "en"
+                else f"あり（委託元：{e['principal']}、委託先：{e['contractor']}）")
+    if ctx.get("entrustment_known"):
+        return "None" if lang == "en" else "なし"
+    return None
+
+
 def _phase(ctx: dict[str, Any]) -> str:
     return "final" if "preliminary_report" in ctx.get("done", []) else "preliminary"
 
@@ -122,7 +133,7 @@ def _japanese(ctx: dict[str, Any]) -> dict[str, Any]:
                        _field("報告に該当する事由", grounds)]),
         ("(1) 概要", [_field("発生日時", i["sent"]), _field("発覚日時", i["discovered"]),
                      _field("発覚の経緯", i["discovery"]), _field("発生事案", event),
-                     _field("委託元及び委託先の有無", None)]),
+                     _field("委託元及び委託先の有無", _relation(ctx, "ja"))]),
         ("(2) 漏えい等が発生し、又は発生したおそれがある個人データの項目",
          [_field("個人データの項目", i["data_items_text"]), _field("保護措置の状況", protection)]),
         ("(3) 漏えい等が発生し、又は発生したおそれがある個人データに係る本人の数",
@@ -189,7 +200,7 @@ def _english(ctx: dict[str, Any]) -> dict[str, Any]:
                        _field("Grounds for reporting", grounds)]),
         ("(1) Summary", [_field("Occurred", i["sent"]), _field("Discovered", i["discovered"]),
                          _field("How it was discovered", i["discovery"]), _field("What happened", event),
-                         _field("Entrustment (principal / contractor)", None)]),
+                         _field("Entrustment (principal / contractor)", _relation(ctx, "en"))]),
         ("(2) Items of personal data", [_field("Items", i["data_items_text"]), _field("Protection", i["protection"])]),
         ("(3) Number of people", [_field("People", f"{i['affected_persons']:,}" if i["affected_persons"] else None)]),
         ("(4) Cause", [_field("Cause", wording.get("cause") or i["cause"])]),

@@ -147,6 +147,7 @@ def extras_for(session: Session, actor: User, incident: Incident, *, full: bool,
                     progress=story.progress(steps), wording=wording.for_letters(session, incident.id, lang),
                     decided=story.step_done(steps, "decision") or any(
                         s["kind"] == "decision" and s["status"] == "waived" for s in steps))
+    extras.entrustment = _entrustment(session, incident)
     if full:
         title = "title_en" if lang == "en" else "title_ja"
         actions = [s[title] + ((f" ({s['note']})" if lang == "en" else f"（{s['note']}）") if s.get("note") else "")
@@ -158,6 +159,16 @@ def extras_for(session: Session, actor: User, incident: Incident, *, full: bool,
              "recipient": d.recipient_address, "version": d.version, "created_at": d.created_at}
             for d in _documents(session, incident.id)]
     return extras
+
+
+def _entrustment(session: Session, incident: Incident) -> dict[str, str]:
+    """The 委託元／委託先 relation the incident names (set by an officer with the regimes' overrides)."""
+    from incidents.regimes.service import overrides_row
+
+    row = overrides_row(session, incident.id)
+    if row is None or row.entrustment not in ("principal", "contractor") or not (row.counterpart or "").strip():
+        return {"role": "none", "counterpart": ""}  # known: no entrustment
+    return {"role": row.entrustment, "counterpart": row.counterpart.strip()}
 
 
 def _ppc_form(session: Session, actor: User, incident: Incident):

@@ -1,4 +1,4 @@
-"""The regulator forms' text, written as a Japanese officer writes a report (である調, facts only).
+"""The regulator forms' text, written in one voice, です・ます (the regulator draft PDF prints them), facts only.
 
 Each function reads the CaseView and returns the value of one field, or None when it is not yet known
 (the form then shows 調査中). Nothing here copies internal notes: the incident's free-text summary, step
@@ -14,28 +14,28 @@ from incidents.regimes.models import ObligationStatus
 
 EVENTS = {
     "wrong_recipient": "{sent}、担当者が電子メール{subject}を送信した際、宛先のメールアドレスを誤り、本来の宛先とは異なる"
-                       "{wrong}件の宛先に送信した。",
+                       "{wrong}件の宛先に送信しました。",
     "bcc_exposure": "{sent}、担当者が{total}件の宛先に電子メール{subject}を一斉送信した際、本来BCC欄に入力すべきメールアドレスを"
-                    "TO欄又はCC欄に入力したため、受信者全員に他の受信者のメールアドレスが表示される状態となった。",
+                    "TO欄又はCC欄に入力したため、受信者全員に他の受信者のメールアドレスが表示される状態となりました。",
     "wrong_attachment": "{sent}、担当者が電子メール{subject}を送信した際、本来添付すべきファイルとは異なる、"
-                        "個人データを含むファイルを誤って添付して送信した。",
+                        "個人データを含むファイルを誤って添付して送信しました。",
     "lookalike_domain": "{sent}、担当者が電子メール{subject}を送信した際、宛先のドメイン名を誤り、本来の宛先と類似した別の"
-                        "ドメインの{wrong}件のアドレスに送信した。",
+                        "ドメインの{wrong}件のアドレスに送信しました。",
     "distribution_list": "{sent}、担当者が電子メール{subject}を配信リストにより送信した際、リストの選択又は登録内容に誤りがあり、"
-                         "本来の宛先ではない{wrong}件の宛先に送信した。",
+                         "本来の宛先ではない{wrong}件の宛先に送信しました。",
     "inappropriate_content": "{sent}、担当者が電子メール{subject}を送信した際、本文に本来記載すべきでない個人データを"
-                             "含めたまま送信した。",
-    "other": "{sent}、担当者が電子メール{subject}を送信した際の誤りにより、個人データを含むメールが本来の宛先以外に送信された。",
+                             "含めたまま送信しました。",
+    "other": "{sent}、担当者が電子メール{subject}を送信した際の誤りにより、個人データを含むメールが本来の宛先以外に送信されました。",
 }
 CAUSES = {
-    "wrong_recipient": "送信時に宛先のメールアドレスを誤って入力又は選択し、送信前の確認でも気付かなかったため。",
+    "wrong_recipient": "送信時に宛先のメールアドレスを誤って入力又は選択し、送信前の確認でも気付かなかったためです。",
     "bcc_exposure": "複数の宛先への一斉送信の際、メールアドレスをBCC欄ではなくTO欄又はCC欄に入力し、送信前の確認でも"
-                    "気付かなかったため。",
-    "wrong_attachment": "送信時に添付するファイルを取り違え、送信前の確認でも気付かなかったため。",
-    "lookalike_domain": "宛先のドメイン名を一文字誤って入力し、実在する別のドメインに送信したため。",
-    "distribution_list": "配信リストの選択又は登録内容に誤りがあったため。",
-    "inappropriate_content": "送信前に本文の内容を十分に確認しなかったため。",
-    "other": "メール送信前の確認が不十分であったため。",
+                    "気付かなかったためです。",
+    "wrong_attachment": "送信時に添付するファイルを取り違え、送信前の確認でも気付かなかったためです。",
+    "lookalike_domain": "宛先のドメイン名を一文字誤って入力し、実在する別のドメインに送信したためです。",
+    "distribution_list": "配信リストの選択又は登録内容に誤りがあったためです。",
+    "inappropriate_content": "送信前に本文の内容を十分に確認しなかったためです。",
+    "other": "メール送信前の確認が不十分であったためです。",
 }
 
 
@@ -55,7 +55,7 @@ def _n(value: int) -> str:
 def leak_kind(view: CaseView) -> str:
     confirmed = view.deletion.get("done", 0)
     if view.unintended and confirmed == view.unintended and view.opened_yes == 0 and not view.deletion.get("pending"):
-        return "漏えいに該当しない（全ての誤送信先が未開封のまま削除したことを確認）"
+        return "漏えいに該当せず（全ての誤送信先が未開封のまま削除したことを確認済み）"
     return "漏えい"
 
 
@@ -66,7 +66,7 @@ def event(view: CaseView) -> str:
     text = EVENTS.get(i.mistake_type, EVENTS["other"]).format(
         sent=view.local(i.sent_at), subject=subject, wrong=_n(view.unintended), total=_n(total or view.unintended))
     if i.protection == "password_zip" and i.key_exposed:
-        text += "添付ファイルはパスワード付きZIP形式であったが、パスワードを同じ宛先に別のメールで送信していた。"
+        text += "添付ファイルはパスワード付きZIP形式でしたが、パスワードを同じ宛先に別のメールで送信していました。"
     return text
 
 
@@ -92,7 +92,7 @@ def course(view: CaseView) -> str:
     if view.unintended and requested:
         line = f"誤送信先{_n(view.unintended)}件のうち{_n(requested)}件に削除を依頼"
         if done:
-            line += f"し、{_n(done)}件から削除の確認を得た"
+            line += f"し、{_n(done)}件から削除の確認を取得"
             if view.opened_yes:
                 line += f"（うち開封済み{_n(view.opened_yes)}件）"
         lines.append(line)
@@ -115,13 +115,13 @@ def protection(view: CaseView) -> str:
     if i.protection == "password_zip":
         if i.key_exposed:
             return ("パスワード付きZIPファイルで送信したが、パスワードを同じ宛先に別のメールで送信していたため、"
-                    "保護措置として機能していない。")
-        return "パスワード付きZIPファイルで送信した（パスワードは送信していない。ただし、高度な暗号化には当たらない）。"
+                    "保護措置として機能していません。")
+        return "パスワード付きZIPファイルで送信しました（パスワードは送信していません。ただし、高度な暗号化には当たりません）。"
     if i.protection == "strong_encryption":
         if i.key_exposed:
-            return "暗号化していたが、復号のための鍵も同じ宛先に送信していた。"
-        return "高度な暗号化を施しており、復号のための鍵は漏えいしていない。"
-    return "なし（暗号化等の保護措置は講じていない）"
+            return "暗号化していましたが、復号のための鍵も同じ宛先に送信していました。"
+        return "高度な暗号化を施しており、復号のための鍵は漏えいしていません。"
+    return "なし（暗号化等の保護措置は講じていません）"
 
 
 def caused_by_contractor(view: CaseView) -> bool:
@@ -134,7 +134,7 @@ def cause(view: CaseView) -> str:
     if view.causes:
         text += "\n（根本原因）" + "\n".join(f"・{c}" for c in view.causes)
     else:
-        text += "\n根本原因については調査中。"
+        text += "\n根本原因については調査中です。"
     return text
 
 
@@ -142,18 +142,18 @@ def secondary(view: CaseView) -> str:
     i = view.incident
     done, wrong = view.deletion.get("done", 0), view.unintended
     if wrong and done >= wrong and view.opened_yes == 0:
-        text = "全ての誤送信先から、メールを開封せずに削除した旨の確認を得ており、二次被害のおそれはないと考えられる。"
+        text = "全ての誤送信先から、メールを開封せずに削除した旨の確認を得ており、二次被害のおそれはないと考えております。"
     elif wrong and done >= wrong:
-        text = "全ての誤送信先から、メールを削除し、転送・複製・利用をしない旨の確認を得た。現時点で二次被害は確認されていない。"
+        text = "全ての誤送信先から、メールを削除し、転送・複製・利用をしない旨の確認を得ました。現時点で二次被害は確認されていません。"
     else:
-        text = "現時点で二次被害は確認されていない。"
+        text = "現時点で二次被害は確認されていません。"
         if wrong:
-            text += (f"誤送信先{_n(wrong)}件のうち{_n(done)}件から削除の確認を得ており、残りについては確認中。" if done
-                     else f"誤送信先{_n(wrong)}件に対し、メールの削除及び転送・複製・利用をしないことの確認を進めている。")
+            text += (f"誤送信先{_n(wrong)}件のうち{_n(done)}件から削除の確認を得ており、残りについては確認中です。" if done
+                     else f"誤送信先{_n(wrong)}件に対し、メールの削除及び転送・複製・利用をしないことの確認を進めています。")
     if i.improper_purpose:
-        text += "不正の目的によるおそれがあるため、引き続き調査中。"
+        text += "不正の目的によるおそれがあるため、引き続き調査中です。"
     if set(i.data_items or []) & {"credit_card", "payment_credentials"}:
-        text += "不正利用による財産的被害のおそれがあるため、関係機関と連携して監視している。"
+        text += "不正利用による財産的被害のおそれがあるため、関係機関と連携して監視しています。"
     return text
 
 
@@ -166,17 +166,17 @@ def individuals(view: CaseView, phase: str) -> str | None:
     notice = _ob(view, "appi:notice")
     if notice is not None:
         if notice.status == ObligationStatus.submitted and notice.submitted_at:
-            parts.append(f"{view.local(notice.submitted_at, with_time=False)}、本人に対し事案の概要等を通知した。")
+            parts.append(f"{view.local(notice.submitted_at, with_time=False)}、本人に対し事案の概要等を通知しました。")
         elif notice.status == ObligationStatus.released:
-            parts.append("本人への通知は委託元が行う。")
+            parts.append("本人への通知は委託元が行います。")
         else:
-            parts.append(f"本人への通知を準備中（{view.local(notice.due_at, with_time=False)}までに実施予定）。")
+            parts.append(f"本人への通知を準備中です（{view.local(notice.due_at, with_time=False)}までに実施予定）。")
     total = sum(view.apology.values()) - view.apology.get("not_applicable", 0)
     if total:
         parts.append(f"誤送信先及び本来の宛先{_n(total)}件のうち{_n(view.apology.get('done', 0))}件に、"
-                     "お詫びの連絡を行った。")
+                     "お詫びの連絡を行いました。")
     if not parts:
-        return "本人への通知の要否を検討中。" if phase == "preliminary" else None
+        return "本人への通知の要否を検討中です。" if phase == "preliminary" else None
     return "".join(parts)
 
 
@@ -189,7 +189,7 @@ def publication(view: CaseView, phase: str) -> str | None:
         if step.status == "done" and step.done_at:
             return f"公表済み（{view.local(step.done_at, with_time=False)}）"
         if step.status == "waived":
-            return f"公表しない（理由：{step.waive_reason}）" if step.waive_reason else "公表しない"
+            return f"公表しません（理由：{step.waive_reason}）" if step.waive_reason else "公表しません"
         return "公表の要否を検討中" if phase == "preliminary" else None
     if pub is not None:
         return f"公表予定（{view.local(pub.due_at, with_time=False)}までに公表）"
@@ -216,7 +216,7 @@ def other(view: CaseView) -> str:
         lines.append(f"{ADDRESSEES.label(ob.to, 'ja')}への{OBLIGATION_KINDS.label(ob.kind, 'ja')}"
                      f"（{state}、期限 {view.local(ob.due_at, with_time=False)}）")
     if "eu" in (view.incident.jurisdictions or []):
-        lines.append("EU域内の本人を含むため、GDPR第33条に基づく監督機関への通知を併せて行う。")
+        lines.append("EU域内の本人を含むため、GDPR第33条に基づく監督機関への通知を併せて行います。")
     if view.overrides.entrustment != Entrustment.none and view.overrides.joint_report:
-        lines.append("委託元及び委託先の連名による報告である。")
+        lines.append("委託元及び委託先の連名による報告です。")
     return "\n".join(lines) or "特になし"

@@ -87,7 +87,7 @@ def test_password_zip_whose_password_followed(cli, team, make_incident, org):
     body, f, _ = form_fields(cli, inc.id, officer)
     assert "第2号" in f["situation.grounds"]["value"]
     assert "パスワードを同じ宛先に別のメールで送信" in f["item2.protection"]["value"]
-    assert "保護措置として機能していない" in f["item2.protection"]["value"]
+    assert "保護措置として機能していません" in f["item2.protection"]["value"]
     assert "パスワード付きZIP形式" in f["item1.event"]["value"]
     assert f["item2.medium"]["value"] == "電子メール（添付ファイルを含む）"
     assert "財産的被害のおそれ" in f["item5.secondary"]["value"]
