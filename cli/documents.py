@@ -1,21 +1,22 @@
 """Documents: `incidents document` (one PDF, stored as a new version), `incidents documents` (the list),
-`incidents letters` (bulk letters with a progress bar, both cores, resumable). Thin wrappers over
-incidents.documents.service / bulk."""
+`incidents letters` (bulk letters: a job a worker renders, with a progress bar). Thin wrappers over
+incidents.documents.service / jobs."""
 
 from __future__ import annotations
 
 import csv
+import shutil
+import zipfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from cli.common import AsUser, CliError, JsonOut, command_session, console, fail, print_json, say, table
-from incidents.config import get_settings
+from cli.common import AsUser, JsonOut, command_session, fail, print_json, say, table
+from cli.jobs import follow
+from incidents.documents import jobs as letter_jobs
 from incidents.documents import service, wording
 from incidents.i18n import gettext as _
-from incidents.documents.bulk import LettersConflict, write_letters
 from incidents.documents.kinds import AUDIENCE_KINDS, Audience, DocumentKind
 from incidents.documents.labels import DOCUMENT_KINDS
 from incidents.people.labels import LOCALES
@@ -85,48 +86,67 @@ def _persons(path: Path) -> list[dict[str, str]]:
 def letters(
     incident_id: IncidentId,
     to: Annotated[str, typer.Option("--to", help="unintended | intended | affected")],
-    out: Annotated[Path, typer.Option("--out", help="Output directory (a rerun resumes there)")],
+    out: Annotated[Path | None, typer.Option("--out", help="Wait for the letters and put them in this directory")] = None,
     kind: Annotated[str, typer.Option("--kind", help="apology (to affected people: the notice and apology)")] = "apology",
     lang: Lang = "ja",
     merge: Annotated[bool, typer.Option("--merge", help="One merged PDF instead of one PDF per reader")] = False,
     csv_file: Annotated[Path | None, typer.Option("--csv", help="The people concerned: address,name,organization,postal_address")] = None,
-    workers: Annotated[int | None, typer.Option("--workers", help="Worker processes (default: settings, 2)")] = None,
+    wait: Annotated[bool, typer.Option("--wait", help="Follow the job's progress until it ends")] = False,
+    run_here: Annotated[bool, typer.Option("--run", help="Render in this command, as a worker would (no worker needed)")] = False,
     as_user: AsUser = None,
     as_json: JsonOut = False,
 ):
-    """Personalised letters for every recipient of one kind (thousands: fast, resumable, no duplicates)."""
+    """Personalised letters for every recipient of one kind: queued as a job that a worker renders
+    (`incidents worker`; thousands: both cores, resumable, no letter made twice)."""
     if kind not in ("apology", "notice", *(k.value for k in AUDIENCE_KINDS.values())):
         fail("--kind %(kind)s: bulk letters are apologies (apology, or notice for the people concerned)", kind=kind)
     if to in Audience.__members__ and kind in AUDIENCE_KINDS.values() and AUDIENCE_KINDS[Audience(to)].value != kind:
         fail("--kind %(kind)s does not go --to %(to)s", kind=kind, to=to)
     persons = _persons(csv_file) if csv_file else None
     with command_session(as_user) as (session, actor):
-        run, readers = service.prepare_letters(session, actor=actor, incident_id=incident_id, to=to, lang=lang,
-                                               persons=persons)
-    columns = (TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
-    try:
-        with Progress(*columns, console=console, disable=as_json, transient=False) as progress:
-            task = progress.add_task(_("Incident #%(id)s: %(kind)s (%(lang)s)", id=incident_id,
-                                       kind=DOCUMENT_KINDS.label(run.kind), lang=LOCALES.label(run.lang)),
-                                     total=len(readers))
-            result = write_letters(run, readers, out, merge=merge, workers=workers or get_settings().documents_workers,
-                                   progress=lambda done, total: progress.update(task, completed=done, total=total))
-    except LettersConflict as exc:
-        raise CliError(str(exc)) from None
+        job = letter_jobs.start(session, actor=actor, incident_id=incident_id, to=to, lang=lang, merge=merge,
+                                persons=persons)
+    if not (wait or run_here or out):
+        if as_json:
+            print_json(letter_jobs.to_public(job))
+        else:
+            say(_("Job #%(id)s queued: %(n)s letter(s); follow it with `incidents jobs show %(id)s --wait`",
+                  id=job.id, n=f"{job.total:,}"))
+        return
+    ended = follow(job.id, actor, as_json=as_json, run_here=run_here)
+    if ended.status != "done":
+        fail("the letters were not made: %(reason)s", reason=ended.error)
+    result, files = ended.result, []
     with command_session(as_user) as (session, actor):
-        service.record_letters(session, actor=actor, incident_id=incident_id, run=run, count=result.total,
-                               output=str(out.resolve()), merge=merge)
-    summary = {"incident": incident_id, "kind": run.kind, "lang": run.lang, "letters": result.total,
-               "written": result.written, "skipped": result.skipped, "bytes": result.bytes,
-               "seconds": round(result.seconds, 2), "out": str(out.resolve()),
-               "files": [f.name for f in result.files][:5] + (["…"] if len(result.files) > 5 else [])}
+        path = letter_jobs.output(session, actor=actor, job_id=job.id)[1]
+    if out is not None:
+        files = _unpack(path, out)
+    summary = {"job": job.id, "incident": incident_id, "kind": job.params["letter_kind"], "lang": job.params["lang"],
+               "letters": result.get("letters", ended.total), "written": result.get("written", 0),
+               "skipped": result.get("skipped", 0), "bytes": result.get("size_bytes", 0), "output": str(path),
+               "out": str(out.resolve()) if out else None,
+               "files": [f.name for f in files][:5] + (["…"] if len(files) > 5 else [])}
     if as_json:
         print_json(summary)
         return
-    say(_("%(written)s written, %(skipped)s already there; %(files)s file(s), %(mb)s MB in %(out)s (%(seconds)s s)",
-          written=f"{result.written:,}", skipped=f"{result.skipped:,}", files=f"{len(result.files):,}",
-          mb=f"{result.bytes / 2**20:.1f}", out=str(out), seconds=f"{result.seconds:.1f}"))
+    say(_("%(n)s letter(s) made (job #%(id)s): %(path)s", n=f"{summary['letters']:,}", id=job.id,
+          path=str(out or path)))
+
+
+def _unpack(path: Path, out: Path) -> list[Path]:
+    """The job's output into a directory of the user's: the merged PDF, or the letters from the ZIP."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        if path.suffix == ".pdf":
+            target = out / path.name
+            shutil.copyfile(path, target)
+            return [target]
+        with zipfile.ZipFile(path) as zf:
+            names = [n for n in zf.namelist() if "/" not in n and not n.startswith(".")]
+            zf.extractall(out, members=names)
+        return [out / n for n in names]
+    except OSError as exc:
+        fail("cannot write %(path)s: %(reason)s", path=str(out), reason=exc.strerror or "")
 
 
 def letter_wording(

@@ -179,6 +179,11 @@ class Settings(BaseSettings):
     notify_lease_seconds: float = 300.0  # a claimed delivery is retried by another process after this
     notify_retry_base_seconds: float = 30.0
     notify_max_attempts: int = 8
+    # Background jobs (`incidents worker`): a claimed job is taken over by another worker when its lease
+    # has not been renewed for this long (the worker renews it every quarter of it while it runs)
+    jobs_lease_seconds: float = 60.0
+    jobs_poll_seconds: float = 2.0  # how often an idle worker looks for due jobs
+    jobs_max_attempts: int = 5  # claims before a job whose workers keep dying is marked failed
 
     # Intake: reading the sent mail. Domains separated by commas or spaces; more can be kept
     # in the database (`incidents intake domains add`) and in the address book.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks
+from fastapi import APIRouter
 from fastapi.responses import FileResponse, Response
 
 from incidents.api_deps import CurrentUser, SessionDep
@@ -43,13 +43,11 @@ def link_step(document_id: int, body: StepLink, session: SessionDep, user: Curre
 
 
 @router.post("/incidents/{incident_id}/letters", response_model=LetterJobPublic, status_code=202)
-def start_letters(incident_id: int, body: LettersCreate, session: SessionDep, user: CurrentUser,
-                  background: BackgroundTasks):
+def start_letters(incident_id: int, body: LettersCreate, session: SessionDep, user: CurrentUser):
+    """Queue the letters; a worker (`incidents worker`) renders them. Progress: GET /jobs/{id}."""
     persons = [p.model_dump() for p in body.persons] if body.persons else None
     job = jobs.start(session, actor=user, incident_id=incident_id, to=body.to, lang=body.lang, merge=body.merge,
                      persons=persons)
-    session.commit()  # the job wrapper runs in its own sessions: it must see the row it runs
-    background.add_task(jobs.run, job.id, persons=persons)
     return jobs.to_public(job)
 
 
@@ -62,8 +60,8 @@ def letter_job(job_id: int, session: SessionDep, user: CurrentUser):
 def download_letters(job_id: int, session: SessionDep, user: CurrentUser):
     job, path = jobs.output(session, actor=user, job_id=job_id)
     media = "application/pdf" if path.suffix == ".pdf" else "application/zip"
-    return FileResponse(path, media_type=media, filename=f"incident{job.incident_id}-{job.kind}-{job.lang}{path.suffix}",
-                        headers={"X-Content-SHA256": job.sha256})
+    return FileResponse(path, media_type=media, filename=f"incident{job.incident_id}-{job.params['letter_kind']}-{job.params['lang']}{path.suffix}",
+                        headers={"X-Content-SHA256": job.result["sha256"]})
 
 
 @router.get("/incidents/{incident_id}/letter-wording", response_model=wording.WordingPublic)

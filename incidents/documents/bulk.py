@@ -218,8 +218,12 @@ def write_letters(
     workers: int | None = None,
     batch_size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    made: Callable[[list[str]], Any] | None = None,
 ) -> LettersResult:
-    """Write one PDF per reader into out_dir (or one merged PDF), resuming an earlier run."""
+    """Write one PDF per reader into out_dir (or one merged PDF), resuming an earlier run.
+
+    `progress(done, total)` after each batch; `made(names)` with the files (letters, or merge parts) that
+    exist, those of an earlier run first, then each batch's once its files are complete."""
     started = time.perf_counter()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -243,37 +247,57 @@ def write_letters(
         pending = [todo[i:i + batch_size] for i in range(0, len(todo), batch_size)]
         skipped = total - len(todo)
     done, size = skipped, 0
+    if made and skipped:  # made by an earlier run: recorded, never made again
+        if merge:
+            waiting = {b[0][0] for b in pending}
+            made([_key(b[0], True) for b in batches if b[0][0] not in waiting])
+        else:
+            waiting = {i for i, _ in todo}
+            made([_key(item, False) for item in indexed if item[0] not in waiting])
     if progress:
         progress(done, total)
     tasks = [(str(out_dir), batch, merge) for batch in pending]
+
+    def finished(batch: list[tuple[int, Any]], n: int, b: int) -> None:
+        nonlocal done, size
+        done, size = done + n, size + b
+        if made:
+            made([_key(batch[0], True)] if merge else [_key(item, False) for item in batch])
+        if progress:
+            progress(done, total)
+
     workers = max(1, min(workers or os.cpu_count() or 1, len(tasks)))
     if workers == 1:
         _init_worker(run)
         for task in tasks:
-            n, b = _render_batch(task)
-            done, size = done + n, size + b
-            if progress:
-                progress(done, total)
+            finished(task[1], *_render_batch(task))
     elif tasks:
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
                                  initializer=_init_worker, initargs=(run,)) as pool:
-            running = set()
+            running: dict[Any, list[tuple[int, Any]]] = {}
             queue = list(tasks)
-            while queue or running:
-                while queue and len(running) < workers * 2:
-                    running.add(pool.submit(_render_batch, queue.pop(0)))
-                finished, running = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    n, b = future.result()
-                    done, size = done + n, size + b
-                    if progress:
-                        progress(done, total)
+            try:
+                while queue or running:
+                    while queue and len(running) < workers * 2:
+                        task = queue.pop(0)
+                        running[pool.submit(_render_batch, task)] = task[1]
+                    ready, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in ready:
+                        finished(running.pop(future), *future.result())
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)  # batches not started never start
+                raise
     if merge:
         files = [_merge_parts(out_dir, batches)]
     else:
         files = [out_dir / letter_filename(i, p) for i, p in indexed]
     return LettersResult(total=total, written=total - skipped, skipped=skipped, files=files,
                          bytes=sum(f.stat().st_size for f in files), seconds=time.perf_counter() - started)
+
+
+def _key(item: tuple[int, Any], merge: bool) -> str:
+    index, person = item
+    return f"{PARTS_DIR}/{index:06d}.pdf" if merge else letter_filename(index, person)
 
 
 def _merge_parts(out_dir: Path, batches: list[list[tuple[int, Any]]]) -> Path:

@@ -1,50 +1,65 @@
-"""Bulk letters as a background job: the API starts it, anyone allowed can watch and download.
+"""Bulk letters as a background job: a page, the API or the CLI queues it; a worker (`incidents worker`)
+renders it; anyone who may see the incident can watch and download.
 
-`start` (a service: checks, counts, stores the job row) runs in the request's transaction; `run`
-is the job wrapper: it owns its sessions and commits progress as batches finish. The output of
-job N lives in <data_dir>/documents/jobs/N/: the letters (resumable, see bulk.py) and, when done,
-letters.pdf (merged) or letters.zip (one PDF per reader).
+`start` (a service: checks, counts, queues the job) runs in the caller's transaction. The job kind
+`documents.letters` renders in the worker, recording each letter as a made item of the job, so a worker
+that takes over a job whose worker died skips the letters already made. The output of a job lives in
+<data_dir>/documents/jobs/<job>-<time>/: the letters (see bulk.py) and, when done, letters.pdf (merged) or
+letters.zip (one PDF per reader).
 """
 
 from __future__ import annotations
 
 import hashlib
-import traceback
 import zipfile
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
 
+from incidents.audit import service as audit
+from incidents.cases.access import visible_incident
 from incidents.config import get_settings
-from incidents.db import session_scope
 from incidents.documents import service
 from incidents.documents.bulk import MERGED_NAME, write_letters
-from incidents.documents.models import JobStatus, LetterJob, LetterJobPublic
+from incidents.documents.models import LetterJobPublic
 from incidents.errors import Conflict, NotFound
-from incidents.cases.access import visible_incident
+from incidents.i18n import N_
+from incidents.jobs import JobContext, enqueue, job_kind
+from incidents.jobs import service as jobs
+from incidents.jobs.models import Job, JobStatus
 from incidents.people.models import User
-from incidents.types import utcnow
 
+LETTERS = "documents.letters"
 ZIP_NAME = "letters.zip"
 
 
-def job_dir(job: LetterJob) -> Path:
+def _visible(session: Session, actor: Any, job: Job) -> bool:
+    try:
+        visible_incident(session, actor, job.incident_id)
+    except NotFound:
+        return False
+    return True
+
+
+def job_dir(job: Job) -> Path:
     """Unique per job even if a database is reset and ids start again."""
-    stamp = job.created_at.strftime("%Y%m%dT%H%M%S%f")
-    return Path(get_settings().data_dir).resolve() / "documents" / "jobs" / f"{job.id}-{stamp}"
+    name = (job.params or {}).get("dir") or f"{job.id}-{job.created_at.strftime('%Y%m%dT%H%M%S%f')}"
+    return Path(get_settings().data_dir).resolve() / "documents" / "jobs" / name
 
 
 def start(session: Session, *, actor: User, incident_id: int, to: str, lang: str = "ja", merge: bool = False,
-          persons: list[dict[str, Any]] | None = None) -> LetterJob:
+          persons: list[dict[str, Any]] | None = None) -> Job:
+    """Check and queue a bulk letter run; a worker renders it (the caller commits)."""
     run, readers = service.prepare_letters(session, actor=actor, incident_id=incident_id, to=to, lang=lang,
                                            persons=persons)
-    job = LetterJob(incident_id=incident_id, kind=run.kind, audience=to, lang=run.lang, merge=merge,
-                    total=len(readers), created_by_id=actor.id)
-    session.add(job)
-    session.flush()
-    from incidents.audit import service as audit
-
+    params = {"to": to, "lang": run.lang, "merge": merge, "letter_kind": run.kind,
+              "issued_on": run.issued_on.isoformat() if run.issued_on else None}
+    if persons is not None:
+        params["persons"] = persons
+    job = enqueue(session, LETTERS, params, actor=actor, incident_id=incident_id, total=len(readers))
     audit.record(session, actor=actor, action="letters.started", incident_id=incident_id, entity="letter_job",
                  entity_id=job.id, after={"kind": run.kind, "to": to, "lang": run.lang, "count": len(readers),
                                           "merge": merge})
@@ -52,30 +67,34 @@ def start(session: Session, *, actor: User, incident_id: int, to: str, lang: str
     return job
 
 
-def get(session: Session, *, actor: User, job_id: int) -> LetterJob:
-    job = session.get(LetterJob, job_id)
-    if job is None:
-        raise NotFound(f"no letter job {job_id}")
-    try:
-        visible_incident(session, actor, job.incident_id)
-    except NotFound:
-        raise NotFound(f"no letter job {job_id}") from None
+def get(session: Session, *, actor: User, job_id: int) -> Job:
+    job = session.get(Job, job_id)
+    if job is None or job.kind != LETTERS or not _visible(session, actor, job):
+        raise NotFound("no letter job %(id)s", id=job_id)
     return job
 
 
-def output(session: Session, *, actor: User, job_id: int) -> tuple[LetterJob, Path]:
+def recent(session: Session, incident_id: int, limit: int = 5) -> list[Job]:
+    """The newest letter jobs of an incident the caller may see."""
+    return jobs.for_incident(session, incident_id, kinds=[LETTERS], limit=limit)
+
+
+def output(session: Session, *, actor: User, job_id: int) -> tuple[Job, Path]:
     job = get(session, actor=actor, job_id=job_id)
     if job.status != JobStatus.done:
-        raise Conflict(f"letter job {job_id} is {job.status}; download when it is done")
-    return job, job_dir(job) / job.output_name
+        raise Conflict("letter job %(id)s is not done yet; download it when it is done", id=job_id)
+    return job, job_dir(job) / job.result["output_name"]
 
 
-def to_public(job: LetterJob) -> LetterJobPublic:
+def to_public(job: Job) -> LetterJobPublic:
     done = job.status == JobStatus.done
+    params, result = job.params or {}, job.result or {}
     return LetterJobPublic(
-        id=job.id, incident_id=job.incident_id, kind=job.kind, audience=job.audience, lang=job.lang, merge=job.merge,
-        status=job.status, total=job.total, done=job.done, error=job.error, output_name=job.output_name,
-        sha256=job.sha256, size_bytes=job.size_bytes, created_at=job.created_at, finished_at=job.finished_at,
+        id=job.id, incident_id=job.incident_id, kind=params.get("letter_kind", ""), audience=params.get("to", ""),
+        lang=params.get("lang", ""), merge=bool(params.get("merge")), status=job.status, total=job.total,
+        done=job.total if done else job.done, error=job.error, output_name=result.get("output_name", ""),
+        sha256=result.get("sha256", ""), size_bytes=result.get("size_bytes", 0), created_at=job.created_at,
+        finished_at=job.finished_at, eta_seconds=jobs.eta_seconds(job),
         download_url=f"/api/v1/letter-jobs/{job.id}/download" if done else None)
 
 
@@ -93,46 +112,31 @@ def _zip(files: list[Path], target: Path) -> Path:
         for f in files:
             zf.write(f, arcname=f.name)
     tmp.replace(target)
+    target.chmod(0o600)
     return target
 
 
-def run(job_id: int, *, persons: list[dict[str, Any]] | None = None) -> None:
-    """The job wrapper (a background task or a CLI): render, then record the output. Never raises."""
-    try:
-        with session_scope() as session:
-            job = session.get(LetterJob, job_id)
-            if job is None or job.status == JobStatus.done:
-                return
-            actor = session.get(User, job.created_by_id)
-            letters, readers = service.prepare_letters(session, actor=actor, incident_id=job.incident_id,
-                                                       to=job.audience, lang=job.lang, persons=persons)
-            job.status, job.total = JobStatus.running, len(readers)
-            session.add(job)
-        merge = job.merge
-
-        def progress(done: int, total: int) -> None:
-            with session_scope() as s:
-                row = s.get(LetterJob, job_id)
-                row.done, row.total = done, total
-                s.add(row)
-
+@job_kind(LETTERS, title=N_("Letters to many recipients"), visible=_visible)
+def letters(ctx: JobContext) -> dict[str, Any]:
+    """Render the letters (resuming what earlier workers of this job made), then the ZIP or merged PDF."""
+    p = ctx.params
+    with ctx.session() as session:
+        actor = ctx.actor(session)
+        run, readers = service.prepare_letters(session, actor=actor, incident_id=ctx.incident_id, to=p["to"],
+                                               lang=p["lang"], persons=p.get("persons"))
+        job = session.get(Job, ctx.job_id)
         out = job_dir(job)
-        result = write_letters(letters, readers, out, merge=merge, workers=get_settings().documents_workers,
-                               progress=progress)
-        target = out / MERGED_NAME if merge else _zip(result.files, out / ZIP_NAME)
-        with session_scope() as session:
-            row = session.get(LetterJob, job_id)
-            row.status, row.done, row.finished_at = JobStatus.done, result.total, utcnow()
-            row.output_name, row.size_bytes, row.sha256 = target.name, target.stat().st_size, _sha256(target)
-            session.add(row)
-            service.record_letters(session, actor=session.get(User, row.created_by_id), incident_id=row.incident_id,
-                                   run=letters, count=result.total, output=target.name, merge=merge,
-                                   sha256=row.sha256)
-    except Exception as exc:  # noqa: BLE001 - the job records its failure instead of dying silently
-        detail = getattr(exc, "detail", None) or f"{type(exc).__name__}: {exc}"
-        traceback.print_exc()
-        with session_scope() as session:
-            row = session.get(LetterJob, job_id)
-            if row is not None:
-                row.status, row.error, row.finished_at = JobStatus.failed, str(detail)[:2000], utcnow()
-                session.add(row)
+    if p.get("issued_on"):
+        run = replace(run, issued_on=date.fromisoformat(p["issued_on"]))  # the date of the request, on every letter
+    merge = bool(p.get("merge"))
+    ctx.progress(0, len(readers))
+    result = write_letters(run, readers, out, merge=merge, workers=get_settings().documents_workers,
+                           progress=lambda done, total: ctx.progress(done, total), made=ctx.made)
+    target = out / MERGED_NAME if merge else _zip(result.files, out / ZIP_NAME)
+    sha = _sha256(target)
+    ctx.check()
+    with ctx.session() as session:
+        service.record_letters(session, actor=ctx.actor(session), incident_id=ctx.incident_id, run=run,
+                               count=result.total, output=target.name, merge=merge, sha256=sha)
+    return {"output_name": target.name, "size_bytes": target.stat().st_size, "sha256": sha,
+            "letters": result.total, "written": result.written, "skipped": result.skipped}

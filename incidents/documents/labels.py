@@ -35,7 +35,6 @@ DOCUMENT_KINDS = LabelTable("document_kind", {
 })
 AUDIENCES = LabelTable("letter_audience", {"unintended": "Wrong recipients", "intended": "Intended recipients",
                                            "affected": "People concerned"})
-JOB_STATUSES = LabelTable("job_status", {"queued": "Queued", "running": "Running", "done": "Done", "failed": "Failed"})
 
 # English documents print these inside sentences and table cells in lower case, as they always have.
 _LOWER_IN_ENGLISH = frozenset({"mistake_type", "discovery_method", "data_item", "protection", "incident_status",

@@ -1,27 +1,20 @@
-"""Generated documents and bulk letter jobs.
+"""Generated documents; what letters say beyond the record; the edge models of bulk letter jobs.
 
 A document row is immutable: regenerating makes a new version (incident, kind, language,
 recipient, version are unique). The PDF bytes live in their own table so that listing documents
-never reads them. A bulk letter job keeps its progress and where its output is on disk.
+never reads them. A bulk letter run is a job
+(incidents.jobs, kind documents.letters): it keeps its progress and where its output is on disk.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from pydantic import BaseModel
 from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from incidents.types import DbId, UTCDateTime, utcnow
-
-
-class JobStatus(StrEnum):
-    queued = "queued"
-    running = "running"
-    done = "done"
-    failed = "failed"
 
 
 class Document(SQLModel, table=True):
@@ -50,27 +43,6 @@ class DocumentContent(SQLModel, table=True):
     __tablename__ = "document_contents"
     document_id: int = Field(foreign_key="documents.id", primary_key=True, ondelete="CASCADE")
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-
-
-class LetterJob(SQLModel, table=True):
-    __tablename__ = "document_letter_jobs"
-    __table_args__ = (Index("ix_document_letter_jobs_incident", "incident_id", "id"),)
-    id: int | None = Field(default=None, primary_key=True)
-    incident_id: int = Field(foreign_key="incidents.id", ondelete="CASCADE")
-    kind: str = Field(max_length=40)
-    audience: str = Field(max_length=20)
-    lang: str = Field(max_length=8)
-    merge: bool = False
-    status: str = Field(default=JobStatus.queued, max_length=12)
-    total: int = 0
-    done: int = 0
-    error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    output_name: str = Field(default="", max_length=255)
-    sha256: str = Field(default="", max_length=64)
-    size_bytes: int = Field(default=0, sa_type=BigInteger)
-    created_by_id: int | None = Field(default=None, foreign_key="users.id")
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class LetterReference(SQLModel, table=True):
@@ -172,4 +144,5 @@ class LetterJobPublic(BaseModel):
     size_bytes: int
     created_at: datetime
     finished_at: datetime | None
+    eta_seconds: float | None = None
     download_url: str | None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
@@ -11,7 +11,6 @@ from incidents.cases.models import Recipient
 from incidents.config import get_settings
 from incidents.documents import jobs, service, wording
 from incidents.documents.kinds import KINDS, DocumentKind
-from incidents.documents.models import LetterJob
 from incidents.i18n import get_locale
 from incidents.cases.access import can_manage
 from incidents.pagekit import CsrfChecked, PageUser, incident_section
@@ -27,8 +26,7 @@ def documents_section(*, session, user, incident):
     docs = service.list_documents(session, actor=user, incident_id=incident.id)
     recipients = session.execute(select(Recipient.address, Recipient.kind).where(
         Recipient.incident_id == incident.id).order_by(Recipient.position, Recipient.id).limit(MAX_CHOICES)).all()
-    letter_jobs = session.execute(select(LetterJob).where(LetterJob.incident_id == incident.id)
-                                  .order_by(LetterJob.id.desc()).limit(5)).scalars().all()
+    letter_jobs = jobs.recent(session, incident.id)
     return {
         "documents": [{"doc": service.to_public(session, d), "created": d.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
                        "title": KINDS[DocumentKind(d.kind)].title(locale)} for d in reversed(docs)],
@@ -55,12 +53,10 @@ async def generate(incident_id: int, request: Request, session: SessionDep, user
 
 
 @router.post("/incidents/{incident_id}/letters", dependencies=[CsrfChecked])
-async def letters(incident_id: int, request: Request, session: SessionDep, user: PageUser, background: BackgroundTasks):
+async def letters(incident_id: int, request: Request, session: SessionDep, user: PageUser):
     form = await request.form()
-    job = jobs.start(session, actor=user, incident_id=incident_id, to=str(form.get("to", "")),
-                     lang=str(form.get("lang", "ja")), merge=form.get("merge") == "1")
-    session.commit()  # the job wrapper runs in its own sessions: it must see the row it runs
-    background.add_task(jobs.run, job.id)
+    jobs.start(session, actor=user, incident_id=incident_id, to=str(form.get("to", "")),
+               lang=str(form.get("lang", "ja")), merge=form.get("merge") == "1")
     return _back(incident_id)
 
 

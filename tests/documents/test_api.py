@@ -8,6 +8,8 @@ import zipfile
 
 import pytest
 
+from incidents.jobs.worker import run_due
+
 from incidents.config import get_settings
 
 from .conftest import flat, page_count, pdf_text
@@ -77,6 +79,8 @@ def test_letters_job_with_progress_and_download(client, make_user, make_incident
     r = client.post(f"/api/v1/incidents/{incident.id}/letters", headers=h,
                     json={"to": "affected", "lang": "ja", "merge": merge})
     assert r.status_code == 202, r.text
+    assert client.get(f"/api/v1/jobs/{r.json()['id']}", headers=h).json()["status"] == "queued"
+    assert run_due() == {"done": 1, "failed": 0, "lost": 0}  # what `incidents worker --once` does
     job = client.get(f"/api/v1/letter-jobs/{r.json()['id']}", headers=h).json()
     assert job["status"] == "done", job
     assert (job["done"], job["total"]) == (5, 5)
@@ -110,18 +114,20 @@ def test_cli_document_documents_letters(cli, make_user, make_incident, tmp_path)
     assert code == 0 and json.loads(out)[0]["recipient"] == "suzuki@b-corp.example"
     letters_dir = tmp_path / "letters"
     code, out, err = cli("letters", incident.id, "--kind", "apology", "--to", "intended", "--out", letters_dir,
-                         "--workers", "1", "--as", officer.email, "--json")
+                         "--run", "--as", officer.email, "--json")
     assert code == 0, err
-    assert json.loads(out)["written"] == 1
-    code, out, _ = cli("letters", incident.id, "--to", "intended", "--out", letters_dir, "--workers", "1",
-                       "--as", officer.email, "--json")
-    assert code == 0 and json.loads(out)["skipped"] == 1 and json.loads(out)["written"] == 0
+    made = json.loads(out)
+    assert made["written"] == 1 and [p.name for p in letters_dir.glob("*.pdf")] == made["files"]
+    code, out, _ = cli("letters", incident.id, "--to", "intended", "--as", officer.email, "--json")
+    assert code == 0 and json.loads(out)["status"] == "queued"  # a worker renders it
+    code, out, _ = cli("jobs", "show", json.loads(out)["id"], "--as", officer.email, "--json")
+    assert code == 0 and json.loads(out)["status"] == "queued" and json.loads(out)["total"] == 1
     code, _, err = cli("document", incident.id, "--kind", "nonsense", "--as", officer.email)
     assert code == 1 and "unknown document kind" in err
     csv_file = tmp_path / "people.csv"
     csv_file.write_text("address,name,postal_address\np1@example.jp,本人 一,〒100-0001 東京都千代田区\n", encoding="utf-8")
     code, out, err = cli("letters", incident.id, "--to", "affected", "--csv", csv_file, "--out", tmp_path / "aff",
-                         "--workers", "1", "--as", officer.email, "--json")
+                         "--run", "--as", officer.email, "--json")
     assert code == 0, err
     pdf = next((tmp_path / "aff").glob("*.pdf")).read_bytes()
     assert "本人一様" in flat(pdf_text(pdf)) and "〒100-0001" in pdf_text(pdf)

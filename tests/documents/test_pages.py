@@ -6,6 +6,7 @@ import re
 
 from .conftest import flat, pdf_text
 
+from incidents.jobs.worker import run_due
 from tests.pages import HTML, login as _login
 from tests.pages import csrf_of as _csrf
 
@@ -32,6 +33,9 @@ def test_incident_page_generates_and_lists_documents(client, make_user, make_inc
     r = client.post(f"/incidents/{incident.id}/letters", headers=HTML, follow_redirects=False,
                     data={"to": "unintended", "lang": "en", "merge": "1", "csrf_token": token})
     assert r.status_code == 303
+    page = client.get(f"/incidents/{incident.id}", headers=HTML)
+    assert "待機中 0/1" in page.text and 'data-job="' in page.text  # queued: a worker renders it
+    assert run_due()["done"] == 1
     page = client.get(f"/incidents/{incident.id}", headers=HTML)
     assert "完了 1/1" in page.text and "letters.pdf" in page.text
     forged = client.post(f"/incidents/{incident.id}/documents", headers=HTML, follow_redirects=False,
