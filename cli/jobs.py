@@ -11,6 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from cli.common import AsUser, JsonOut, command_session, console, fact, fail, heading, print_json, say
+from incidents.i18n import get_locale, translate
 from incidents.i18n import gettext as _
 from incidents.jobs import service
 from incidents.jobs.labels import JOB_STATUSES
@@ -46,7 +47,7 @@ def worker(
 
 def _title(kind: str) -> str:
     known = get_kind(kind)
-    return _(known.title) if known is not None else kind
+    return translate(known.title, get_locale()) if known is not None else kind
 
 
 def _read(job_id: int, actor) -> service.JobPublic:
