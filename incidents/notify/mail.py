@@ -4,11 +4,14 @@
     send_mail(config, to="buchou@example.jp", subject="【第一報】…", body="…", message_id=…)
 
 A stable Message-ID derived from the delivery's key lets receivers (and the tests) recognise a
-repeated delivery.
+repeated delivery. Header values are made safe where the message is built: one line (CR, LF and other
+control characters become spaces), subjects never carry a mail address, and a recipient that is not one
+plain address is refused for good (DeliveryError, permanent).
 """
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -17,6 +20,22 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate
 from typing import Any
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+_PLAIN_ADDRESS = re.compile(r"[^\s@<>()\[\],;:\"]+@[^\s@<>()\[\],;:\"]+")
+SUBJECT_MAX = 250
+
+
+def header_text(value: str | None, limit: int = SUBJECT_MAX) -> str:
+    """A header value on one line: control characters (CR, LF, NUL, tab…) become spaces, spaces collapse."""
+    return " ".join(_CONTROL.sub(" ", value or "").split())[:limit]
+
+
+def subject_text(value: str | None) -> str:
+    """A subject names the incident, never a person: any mail address in it is left out."""
+    return header_text(_ADDRESS.sub("…", value or ""))
 
 
 class DeliveryError(Exception):
@@ -66,14 +85,18 @@ def build_message(
     message_id: str | None = None,
     to_name: str | None = None,
 ) -> EmailMessage:
+    if not _PLAIN_ADDRESS.fullmatch(to or ""):
+        raise DeliveryError(f"not a plain mail address: {header_text(to, 200)!r}", permanent=True)
     msg = EmailMessage(policy=SMTP)
     # The policy encodes non-ASCII headers as RFC 2047 encoded-words (=?utf-8?b?...?=).
-    msg["Subject"] = subject
-    msg["From"] = Address(display_name=config.sender_name, addr_spec=config.sender) if config.sender_name else config.sender
+    msg["Subject"] = subject_text(subject)
+    sender_name = header_text(config.sender_name)
+    msg["From"] = Address(display_name=sender_name, addr_spec=config.sender) if sender_name else config.sender
+    to_name = header_text(to_name)
     msg["To"] = Address(display_name=to_name, addr_spec=to) if to_name else to
     msg["Date"] = formatdate(localtime=False, usegmt=True)
     if message_id:
-        msg["Message-ID"] = message_id
+        msg["Message-ID"] = header_text(message_id).replace(" ", "")
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(body, charset="utf-8")
     return msg
@@ -109,7 +132,13 @@ class Mailer:
         server refused the recipient or the message for good, 5xx)."""
         if not self.config.enabled:
             raise DeliveryError("SMTP is not configured (INCIDENTS_SMTP_HOST)", permanent=True)
-        msg = build_message(self.config, to=to, subject=subject, body=body, message_id=message_id, to_name=to_name)
+        try:
+            msg = build_message(self.config, to=to, subject=subject, body=body, message_id=message_id,
+                                to_name=to_name)
+        except DeliveryError:
+            raise
+        except (ValueError, TypeError, LookupError) as exc:  # a message that cannot be built: never sendable
+            raise DeliveryError(f"the message cannot be built: {type(exc).__name__}: {exc}", permanent=True) from exc
         try:
             if self._client is None:
                 self._client = self._connect()

@@ -6,7 +6,9 @@ writes one in-app row per user, one mail delivery per user with an address (when
 configured) and one webhook delivery per configured URL, each under a unique dedupe key, so
 queueing the same notification twice is harmless. `deliver_due` claims due deliveries under a
 lease (FOR UPDATE SKIP LOCKED on PostgreSQL, the write lock on SQLite), sends them, and records
-success or the error with the next attempt (back-off). A failed delivery never blocks anything.
+success or the error with the next attempt (back-off). Every delivery is isolated: whatever goes wrong with
+one (a message that cannot be built, a relevance check that raises, an unexpected error) fails that one,
+visibly (status failed, the reason in last_error), and the others of the batch go out.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from incidents.notify.mail import DeliveryError, MailConfig, Mailer
+from incidents.notify.mail import DeliveryError, MailConfig, Mailer, header_text, subject_text
 from incidents.notify.models import Channel, Delivery, DeliveryStatus, InAppNotification
 from incidents.notify.retry import Backoff
 from incidents.notify.webhook import Notice, post
@@ -79,8 +81,8 @@ def rows_for(
         if mail_on and user.email:
             deliveries.append(dict(
                 dedupe_key=f"{key}:mail:{user.id}", channel=Channel.mail, target=user.email, user_id=user.id,
-                incident_id=incident_id, event=notice.event, subject=notice.title, body=notice.text,
-                payload={"to_name": user.display_name, **(extra or {})}, status=DeliveryStatus.pending, attempts=0,
+                incident_id=incident_id, event=notice.event, subject=subject_text(notice.title), body=notice.text,
+                payload={"to_name": header_text(user.display_name), **(extra or {})}, status=DeliveryStatus.pending, attempts=0,
                 next_attempt_at=now, last_error="", created_at=now,
             ))
     if webhook_notice is not None:
@@ -184,7 +186,17 @@ def deliver_due(
         todo = []
         for delivery in session.execute(select(Delivery).where(Delivery.id.in_(ids)).order_by(Delivery.id)).scalars():
             check = _relevance.get(delivery.event)
-            if check is not None and not check(session, delivery):
+            try:
+                with session.begin_nested():  # a check that breaks fails its delivery alone
+                    relevant = check is None or check(session, delivery)
+            except Exception as exc:  # noqa: BLE001
+                log.warning("delivery %s: relevance check failed: %s", delivery.id, exc)
+                delivery.status, delivery.lease_owner, delivery.lease_until = DeliveryStatus.failed, None, None
+                delivery.attempts += 1
+                delivery.last_error = _reason(exc)
+                counts["failed"] += 1
+                continue
+            if not relevant:
                 delivery.status, delivery.lease_owner, delivery.lease_until = DeliveryStatus.cancelled, None, None
                 delivery.last_error = "no longer relevant"
                 counts["cancelled"] = counts.get("cancelled", 0) + 1
@@ -200,8 +212,13 @@ def deliver_due(
     return counts
 
 
+def _reason(exc: BaseException) -> str:
+    return header_text(f"{type(exc).__name__}: {exc}", 2000)
+
+
 def _deliver_one(session_factory: Callable[[], Any], delivery: Delivery, *, owner: str, mailer: Mailer,
                  backoff: Backoff, now: Callable[[], datetime], counts: dict[str, int]) -> None:
+    """Send one delivery and record the outcome. Never raises: one bad delivery never holds the others."""
     try:
         _send(delivery, mailer)
         values: dict[str, Any] = dict(status=DeliveryStatus.sent, sent_at=now(), last_error="")
@@ -212,12 +229,20 @@ def _deliver_one(session_factory: Callable[[], Any], delivery: Delivery, *, owne
         values = dict(status=DeliveryStatus.pending if retry_at else DeliveryStatus.failed,
                       next_attempt_at=retry_at or now(), last_error=str(exc)[:2000])
         counts["retry" if retry_at else "failed"] += 1
-        log.warning("delivery %s (%s → %s) failed: %s", delivery.id, delivery.channel, delivery.target, exc)
-    with session_factory() as session:
-        session.execute(
-            update(Delivery).where(Delivery.id == delivery.id, Delivery.lease_owner == owner)
-            .values(attempts=Delivery.attempts + 1, lease_owner=None, lease_until=None, **values)
-        )
+        log.warning("delivery %s (%s) failed: %s", delivery.id, delivery.channel, exc)
+    except Exception as exc:  # noqa: BLE001 - anything else about this one message: it fails alone, visibly
+        mailer.close()  # the connection may be in any state: the next message starts a fresh one
+        values = dict(status=DeliveryStatus.failed, next_attempt_at=now(), last_error=_reason(exc))
+        counts["failed"] += 1
+        log.warning("delivery %s (%s) failed for good: %s", delivery.id, delivery.channel, _reason(exc))
+    try:
+        with session_factory() as session:
+            session.execute(
+                update(Delivery).where(Delivery.id == delivery.id, Delivery.lease_owner == owner)
+                .values(attempts=Delivery.attempts + 1, lease_owner=None, lease_until=None, **values)
+            )
+    except Exception:  # noqa: BLE001 - not recorded: its lease runs out and another round tries it again
+        log.exception("delivery %s: the outcome could not be recorded", delivery.id)
 
 
 # ---- reading -----------------------------------------------------------------------------------
