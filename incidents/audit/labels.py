@@ -69,6 +69,7 @@ AUDIT_ACTIONS = LabelTable("audit_action", {
     "user.activated": "User reactivated",
     "user.deactivated": "User deactivated",
     "user.roles_changed": "Roles changed",
+    "org.imported": "Organisation imported from HR",
     "user.mfa_enabled": "Two-step sign-in turned on",
     "user.mfa_disabled": "Two-step sign-in turned off",
     "user.recovery_codes_renewed": "Recovery codes renewed",

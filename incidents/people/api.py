@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, UploadFile
 from pydantic import BaseModel, Field
 
 from incidents.api_deps import CurrentUser, SessionDep
 from incidents.people import service
+from incidents.people.orgfile import MAX_BYTES, read_rows
+from incidents.people.orgimport import import_org
 from incidents.people.models import TokenPublic, UserPublic
 
 router = APIRouter(tags=["people"])
@@ -75,3 +79,26 @@ def create_token(body: TokenCreate, session: SessionDep, user: CurrentUser):
 @router.delete("/tokens/{token_id}", status_code=204)
 def revoke_token(token_id: int, session: SessionDep, user: CurrentUser):
     service.revoke_token(session, actor=user, token_id=token_id)
+
+
+class OrgImportOut(BaseModel):
+    dry_run: bool
+    rows: int
+    added: list[str]
+    changed: list[dict]
+    deactivated: list[str]
+    reactivated: list[str]
+    departments_added: list[str]
+    departments_moved: list[dict]
+    has_changes: bool
+
+
+@router.post("/org/import", response_model=OrgImportOut,
+             summary="Bring people, departments and managers in line with an HR file (CSV or XLSX); administrators")
+def org_import(session: SessionDep, user: CurrentUser,
+               file: Annotated[UploadFile, File(description="CSV (UTF-8 or Shift_JIS) or XLSX, one row per person")],
+               dry_run: Annotated[bool, Query(description="Report what would change; save nothing")] = False,
+               prune: Annotated[bool, Query(description="Deactivate the active people missing from the file")] = False):
+    service.require_admin(user)
+    rows = read_rows(file.file.read(MAX_BYTES + 1), file.filename or "")
+    return import_org(session, actor=user, rows=rows, prune=prune, dry_run=dry_run).as_dict()

@@ -12,13 +12,14 @@ from incidents.api_deps import OptionalUser, SessionDep, csrf_token
 from incidents.config import get_settings
 from incidents.db import session_scope
 from incidents.errors import Forbidden, Unauthorized
-from incidents.people import account_pages, service, sessions, sessions_pages, signin
+from incidents.people import account_pages, org_pages, service, sessions, sessions_pages, signin
 from incidents.people.throttle import TooManyAttempts
 from incidents.pagekit import CsrfChecked, PageUser, render
 
 router = APIRouter(include_in_schema=False)
 router.include_router(account_pages.router)
 router.include_router(sessions_pages.router)
+router.include_router(org_pages.router)
 
 
 def safe_next(target: str | None) -> str:
