@@ -79,4 +79,8 @@ AUDIT_ACTIONS = LabelTable("audit_action", {
     "login.locked_out": "Sign-in refused (too many attempts)",
     "login.mfa_failed": "Second factor refused",
     "login.password_accepted": "Password accepted (second factor next)",
+    "login.sso_succeeded": "Signed in with single sign-on",
+    "login.sso_refused": "Single sign-on refused",
+    "user.sso_linked": "Linked to the identity provider",
+    "user.sso_updated": "Updated from the identity provider",
 })

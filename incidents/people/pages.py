@@ -12,7 +12,7 @@ from incidents.api_deps import OptionalUser, SessionDep, csrf_token
 from incidents.config import get_settings
 from incidents.db import session_scope
 from incidents.errors import Forbidden, Unauthorized
-from incidents.people import account_pages, org_pages, service, sessions, sessions_pages, signin
+from incidents.people import account_pages, oidc, org_pages, service, sessions, sessions_pages, signin, sso_pages
 from incidents.people.throttle import TooManyAttempts
 from incidents.pagekit import CsrfChecked, PageUser, render
 
@@ -20,6 +20,7 @@ router = APIRouter(include_in_schema=False)
 router.include_router(account_pages.router)
 router.include_router(sessions_pages.router)
 router.include_router(org_pages.router)
+router.include_router(sso_pages.router)
 
 
 def safe_next(target: str | None) -> str:
@@ -34,7 +35,7 @@ def client_of(request: Request) -> signin.Client:
 
 
 def sso_available() -> bool:
-    return bool(get_settings().oidc_issuer and get_settings().oidc_client_id)
+    return oidc.configured()
 
 
 def start_session(request: Request, raw: str) -> None:
@@ -117,11 +118,9 @@ def logout(request: Request):
         id_token = signin.sign_out(session, raw=request.session.get("sid"), client=client_of(request))
     request.session.clear()
     if id_token and sso_available():
-        from incidents.sso.oidc import end_session_url
-
-        url = end_session_url(id_token)
-        if url:
-            return RedirectResponse(url, status_code=303)
+        url = oidc.end_session_url(id_token)
+        if url:  # a page that moves on to the provider (a form may only redirect to this site)
+            return render(request, "pages/logout_sso.html", {"end_session_url": url})
     return RedirectResponse("/login", status_code=303)
 
 
