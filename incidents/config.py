@@ -194,6 +194,13 @@ class Settings(BaseSettings):
     intake_max_parts: int = 1_000
     intake_mass_mail_threshold: int = 10  # visible external addresses that make a mass mail
 
+    # Online deletion confirmations ({base_url}/c/<token>): link lifetime, reminders, rate limits
+    confirm_link_days: int = 30  # a confirmation link expires this many days after it was mailed
+    confirm_reminder_days: float = 7.0  # a reminder goes to those who have not answered after this many days
+    confirm_reminders_max: int = 2  # at most this many reminders per request
+    confirm_rate_per_address: str = "300 per minute"  # per network address (a campus behind one NAT)
+    confirm_rate_per_token: str = "30 per minute"
+
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
                                    file_secret_settings):

@@ -19,7 +19,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("record", ("cases",)),
     ("work", ("response", "intake", "analysis")),
     ("learning", ("nearmiss", "regimes", "control_room", "guided_report")),
-    ("documents", ("documents",)),
+    ("documents", ("documents", "confirmations")),
     ("entry", ("app", "demo", "system")),
 ]
 # Interfaces (a domain's api.py and pages.py, and the page kit they share) are mounted by the app and may use
