@@ -17,7 +17,15 @@ from incidents.confirmations.mails import MailFacts, compose
 from incidents.confirmations.models import ConfirmationToken, DeletionRequest, RequestStatus
 from incidents.confirmations.service import _delivery, delivery_key, link_for
 from incidents.notify.service import insert_rows
+from incidents.response.models import Step
 from incidents.types import utcnow
+
+
+def _confirmed():
+    """A confirmation recorded on the step, online or from paper (CSV import, typed in)."""
+    return (select(Step.id).where(Step.incident_id == DeletionRequest.incident_id, Step.kind == "deletion",
+                                  Step.recipient_address == DeletionRequest.address, Step.confirmed_at.is_not(None))
+            .exists())
 
 
 def due(session: Session, *, now: datetime, limit: int = 500) -> list[int]:
@@ -26,7 +34,7 @@ def due(session: Session, *, now: datetime, limit: int = 500) -> list[int]:
          .join(Incident, Incident.id == DeletionRequest.incident_id)
          .where(DeletionRequest.next_reminder_at <= now, DeletionRequest.answered_at.is_(None),
                 DeletionRequest.bounced_at.is_(None), ConfirmationToken.revoked_at.is_(None),
-                Incident.status == IncidentStatus.open)
+                Incident.status == IncidentStatus.open, ~_confirmed())
          .order_by(DeletionRequest.next_reminder_at, DeletionRequest.id).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
         q = q.with_for_update(skip_locked=True, of=DeletionRequest)
@@ -78,10 +86,10 @@ def still_relevant(session: Session, delivery) -> bool:
         request_id = int(delivery.dedupe_key.split(":")[1])
     except (IndexError, ValueError):
         return True
-    row = session.execute(select(DeletionRequest.answered_at, ConfirmationToken.revoked_at)
+    row = session.execute(select(DeletionRequest.answered_at, ConfirmationToken.revoked_at, _confirmed())
                           .join(ConfirmationToken, ConfirmationToken.request_id == DeletionRequest.id)
                           .where(DeletionRequest.id == request_id)).first()
     if row is None:
         return False
-    answered, revoked = row
-    return revoked is None and answered is None
+    answered, revoked, confirmed = row
+    return revoked is None and answered is None and not confirmed
