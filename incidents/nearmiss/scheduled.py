@@ -1,4 +1,5 @@
-"""Jobs of the near-miss library: the monthly digest (1st of the month, 09:00 in the organisation's zone)."""
+"""Jobs of the near-miss library: the monthly digest (1st of the month, 09:00 in the organisation's zone),
+queued as a background job that `incidents worker` runs."""
 
 from __future__ import annotations
 
@@ -6,16 +7,17 @@ import logging
 
 from incidents.config import get_settings
 from incidents.db import session_scope
-from incidents.nearmiss.digest import send_digest
+from incidents.nearmiss.jobs import queue_digest
 
 log = logging.getLogger("incidents.scheduler")
 
 
 def digest() -> int:
+    """Queue the digest job of the previous month: 1 if queued (or already queued), 0 if nothing to send."""
     with session_scope() as session:
-        n = send_digest(session)
-    log.info("nearmiss.digest queued=%d", n)
-    return n
+        job = queue_digest(session)
+    log.info("nearmiss.digest job=%s", job.id if job else None)
+    return 0 if job is None else 1
 
 
 def register(scheduler) -> None:

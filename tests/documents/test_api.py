@@ -80,6 +80,9 @@ def test_letters_job_with_progress_and_download(client, make_user, make_incident
                     json={"to": "affected", "lang": "ja", "merge": merge})
     assert r.status_code == 202, r.text
     assert client.get(f"/api/v1/jobs/{r.json()['id']}", headers=h).json()["status"] == "queued"
+    stranger = auth_headers(make_user("employee", department="Support"))  # may not see the incident: nor its job
+    assert client.get(f"/api/v1/jobs/{r.json()['id']}", headers=stranger).status_code == 404
+    assert client.get(f"/api/v1/letter-jobs/{r.json()['id']}", headers=stranger).status_code == 404
     assert run_due() == {"done": 1, "failed": 0, "lost": 0}  # what `incidents worker --once` does
     job = client.get(f"/api/v1/letter-jobs/{r.json()['id']}", headers=h).json()
     assert job["status"] == "done", job
