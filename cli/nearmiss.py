@@ -109,16 +109,19 @@ def search(text: Annotated[str, typer.Argument(help="Words to look for (Japanese
            mistake_type: Annotated[str | None, typer.Option("--type", help="Mistake type")] = None,
            factor: Annotated[str | None, typer.Option("--factor", help="Contributing factor code")] = None,
            four_e: Annotated[str | None, typer.Option("--four-e", help="Countermeasure class")] = None,
-           page: Annotated[int, typer.Option("--page")] = 1, as_user: AsUser = None, as_json: JsonOut = False):
+           page: Annotated[int, typer.Option("--page")] = 1,
+           count: Annotated[bool, typer.Option("--count", help="Count every matching case (beyond 200)")] = False,
+           as_user: AsUser = None, as_json: JsonOut = False):
     """Search the library of published cases."""
     with command_session(as_user) as (session, actor):
-        out = library.search(session, actor=actor, page=page, filters=LibraryFilter(
+        out = library.search(session, actor=actor, page=page, exact_count=count, filters=LibraryFilter(
             q=text, mistake_type=mistake_type, factor=factor, four_e=four_e))
         locale = get_locale()
     if as_json:
         print_json(out)
         return
-    table(_("%(n)s case(s), page %(page)s of %(pages)s", n=out.total, page=out.page, pages=max(out.pages, 1)),
+    shown = f"{out.total}+" if out.total_is_lower_bound else out.total
+    table(_("%(n)s case(s), page %(page)s of %(pages)s", n=shown, page=out.page, pages=max(out.pages, 1)),
           ["#", _("Period"), _("What happened"), _("Title")],
           [[c.id, c.period, MISTAKE_TYPES.label(c.mistake_type, locale), c.title] for c in out.items])
 

@@ -47,8 +47,9 @@ def search(session: SessionDep, user: CurrentUser, q: str = Query("", max_length
            factor: str | None = None, four_e: str | None = None,
            period_from: str | None = Query(None, pattern=r"^\d{4}-\d{2}$"),
            period_to: str | None = Query(None, pattern=r"^\d{4}-\d{2}$"),
-           page: int = Query(1, ge=1), per_page: int = Query(20, ge=1, le=100)):
-    return library.search(session=session, actor=user, page=page, per_page=per_page,
+           page: int = Query(1, ge=1), per_page: int = Query(20, ge=1, le=100),
+           count: Literal["capped", "exact"] = Query("capped", description="exact: count every match (beyond 200)")):
+    return library.search(session=session, actor=user, page=page, per_page=per_page, exact_count=count == "exact",
                           filters=_filters(q, mistake_type, factor, four_e, period_from, period_to))
 
 

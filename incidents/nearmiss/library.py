@@ -1,9 +1,10 @@
-"""The library of published near-miss cases: list, full-text search, filters, statistics, feed, digest.
+"""The library of published near-miss cases: list, search, filters, statistics, feed, digest.
 
 Every active user reads it (that is the point: everyone learns, nobody is named). Withdrawn cases are
-gone from all of it. Search works for Japanese: SQLite FTS5 with the trigram tokenizer, PostgreSQL
-pg_trgm (GIN) on the normalised text, and for two-character words an index of the text's two-character
-pieces on both; single characters fall back to a LIKE scan.
+gone from all of it. Search looks words up in the index of normalised terms (incidents.nearmiss.search_index:
+width, case, variant kanji, katakana loanwords and synonyms folded; SQLite FTS5 table `nearmiss_terms`,
+PostgreSQL GIN on the term arrays). Ranked: cases whose title holds every word first, then the others;
+newest first (by case number) within each. Counts stop at 200 ("200+") unless an exact count is asked for.
 """
 
 from __future__ import annotations
@@ -12,20 +13,21 @@ import statistics
 from collections import Counter
 from datetime import datetime
 
-from sqlalchemy import and_, column, func, literal_column, select, table, text
+from sqlalchemy import Text, and_, bindparam, column, func, literal_column, not_, or_, select, table, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session
 
 from incidents.errors import Forbidden, NotFound
+from incidents.nearmiss import search_index
 from incidents.nearmiss.models import CaseStatus, NearMissCase
 from incidents.nearmiss.schemas import (CasePage, CasePublic, CaseSummary, FactorCount, LibraryFilter, MonthCount,
                                         Stats)
-from incidents.nearmiss.service import case_public, normalize
+from incidents.nearmiss.service import case_public
 from incidents.people.models import User
 
-MAX_TERMS = 8
 COUNT_CAP = 200
-FTS = table("nearmiss_fts", column("rowid"))
-FTS2 = table("nearmiss_fts2", column("rowid"))
+TERMS = table("nearmiss_terms", column("rowid"))
+TIERS = ("all", "title", "rest")  # every match; title holds every word; the others
 
 
 def require_reader(actor: User) -> None:
@@ -37,13 +39,7 @@ def _like(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _conditions(session: Session, f: LibraryFilter) -> tuple[list, tuple | None]:
-    """WHERE conditions, and (SQLite) the FTS5 table and query that drive the search.
-
-    Words of three characters or more: trigrams (SQLite FTS5 trigram table; PostgreSQL pg_trgm serves
-    LIKE '%word%'). Two-character words of letters or digits (宛先, 添付): the two-character pieces
-    (SQLite FTS5 table over them; PostgreSQL GIN index on their array). Anything else: a LIKE scan.
-    """
+def _filters(f: LibraryFilter) -> list:
     conds = [NearMissCase.status == CaseStatus.published]
     if f.mistake_type:
         conds.append(NearMissCase.mistake_type == f.mistake_type)
@@ -55,29 +51,56 @@ def _conditions(session: Session, f: LibraryFilter) -> tuple[list, tuple | None]
         conds.append(NearMissCase.period >= f.period_from)
     if f.period_to:
         conds.append(NearMissCase.period <= f.period_to)
-    terms = list(dict.fromkeys(t for t in normalize(f.q).split() if t))[:MAX_TERMS]
-    long = [t for t in terms if len(t) >= 3]
-    pairs = [t for t in terms if len(t) == 2 and t.isalnum()]
-    rest = [t for t in terms if t not in long and t not in pairs]
-    driver = None
+    return conds
+
+
+def _fts(q: search_index.Query, tier: str) -> str:
+    expr = q.fts()
+    return {"all": expr, "title": f"title : ({expr})", "rest": f"({expr}) NOT title : ({expr})"}[tier]
+
+
+def _arrays(q: search_index.Query, col: str):
+    """PostgreSQL: every word (one of its alternatives) in the term array of `col` (GIN-indexed)."""
+    words = []
+    for i, word in enumerate(q.words):
+        alts = []
+        for j, terms in enumerate(word):
+            array = literal_column(f"string_to_array(nearmiss_cases.{col}, ' ')", ARRAY(Text))
+            alts.append(array.contains(bindparam(f"{col}_{i}_{j}", list(terms), type_=ARRAY(Text))))
+        words.append(or_(*alts))
+    return and_(*words)
+
+
+def _select(session: Session, q: search_index.Query, conds: list, tier: str, what):
+    """Cases (or ids) of one tier, newest first; the term index leads."""
+    if not q:
+        return select(what).where(*conds).order_by(NearMissCase.id.desc())
     if session.get_bind().dialect.name == "sqlite":
-        if long:
-            driver = (FTS, " AND ".join(_phrase(t) for t in long))
-            rest += pairs  # the trigram index narrows enough; the pairs are checked on those rows
-        elif pairs:
-            driver = (FTS2, " AND ".join(_phrase(t) for t in pairs))
-    else:
-        rest += long  # pg_trgm's GIN index serves LIKE '%word%'
-        if pairs:
-            conds.append(text("string_to_array(nearmiss_cases.bigrams, ' ') @> CAST(:pairs AS text[])")
-                         .bindparams(pairs=pairs))
-    for t in rest:
-        conds.append(NearMissCase.search_text.like(_like(t), escape="\\"))
-    return conds, driver
+        # The unary plus keeps SQLite from driving the join from the cases table: the FTS index must lead,
+        # read in descending rowid order, so a frequent word stops after one page.
+        on = NearMissCase.id == literal_column("+nearmiss_terms.rowid")
+        match = text("nearmiss_terms MATCH :fts_q").bindparams(fts_q=_fts(q, tier))
+        return select(what).select_from(TERMS).join(NearMissCase, on).where(match, *conds) \
+            .order_by(TERMS.c.rowid.desc())
+    every, in_title = _arrays(q, "terms"), _arrays(q, "title_terms")
+    cond = {"all": every, "title": in_title, "rest": and_(every, not_(in_title))}[tier]
+    return select(what).where(cond, *conds).order_by(NearMissCase.id.desc())
 
 
-def _phrase(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
+def _count(session: Session, stmt, limit: int | None) -> int:
+    ids = stmt.order_by(None)
+    if limit is not None:
+        ids = ids.limit(limit)
+    query = select(func.count()).select_from(ids.subquery())
+    if session.get_bind().dialect.name != "postgresql":
+        return session.execute(query).scalar_one()
+    # Counting: a sequential scan that checks every row's terms is the planner's guess for a LIMIT, but the
+    # indexes (terms, filters) hand over the candidates far cheaper.
+    session.execute(text("SET LOCAL enable_seqscan = off"))
+    try:
+        return session.execute(query).scalar_one()
+    finally:
+        session.execute(text("SET LOCAL enable_seqscan = on"))
 
 
 def _excerpt(case: NearMissCase, length: int = 140) -> str:
@@ -91,47 +114,38 @@ def _summary(c: NearMissCase) -> CaseSummary:
 
 
 def search(session: Session, *, actor: User, filters: LibraryFilter | None = None, page: int = 1,
-           per_page: int = 20) -> CasePage:
-    """Newest first (by case number). With an FTS query (SQLite) the full-text index drives and is read
-    in descending rowid order, so a frequent word stops after one page. The count stops at COUNT_CAP
-    ("200+"), so that a word found in many cases costs no full count."""
+           per_page: int = 20, exact_count: bool = False) -> CasePage:
+    """Ranked: with words, the cases whose title holds them all come first, then the others, newest first
+    within each; without words, newest first. The count stops at COUNT_CAP ("200+") unless `exact_count`."""
     require_reader(actor)
     f = filters or LibraryFilter()
     page, per_page = max(1, page), max(1, min(per_page, 100))
-    conds, driver = _conditions(session, f)
-    where = and_(*conds)
-    lower_bound = False
-    postgres = session.get_bind().dialect.name == "postgresql"
-    if postgres:
+    q = search_index.parse(f.q)
+    conds = _filters(f)
+    if session.get_bind().dialect.name == "postgresql":
         # psycopg prepares repeated statements; a generic plan cannot know whether a word is rare (use the
-        # trigram index) or frequent (walk the primary key backwards). Plan each search for its words.
+        # term index) or frequent (walk the primary key backwards). Plan each search for its words.
         session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-    if driver is not None:
-        # The unary plus keeps SQLite from driving the join from the cases table: the FTS index must lead.
-        fts_table, query = driver
-        match = text(f"{fts_table.name} MATCH :fts_q").bindparams(fts_q=query)
-        on = NearMissCase.id == literal_column(f"+{fts_table.name}.rowid")
-        stmt = select(NearMissCase).select_from(fts_table).join(NearMissCase, on).where(match, where) \
-            .order_by(fts_table.c.rowid.desc())
-        ids = select(fts_table.c.rowid).select_from(fts_table).join(NearMissCase, on).where(match, where)
+    total = _count(session, _select(session, q, conds, "all", NearMissCase.id), None if exact_count else COUNT_CAP + 1)
+    lower_bound = total > COUNT_CAP and not exact_count
+    if lower_bound:
+        total = COUNT_CAP
+    offset = (page - 1) * per_page
+
+    def rows(tier: str, skip: int, n: int) -> list[NearMissCase]:
+        return list(session.execute(_select(session, q, conds, tier, NearMissCase).offset(skip).limit(n)).scalars())
+
+    if not q:
+        found = rows("all", offset, per_page)
     else:
-        stmt = select(NearMissCase).where(where).order_by(NearMissCase.id.desc())
-        ids = select(NearMissCase.id).where(where)
-    count = select(func.count()).select_from(ids.limit(COUNT_CAP + 1).subquery())
-    if postgres:
-        # Counting up to the cap: a sequential scan that checks every row's words is the planner's guess for
-        # a LIMIT, but the indexes (trigrams, pieces, filters) hand over the candidates far cheaper.
-        session.execute(text("SET LOCAL enable_seqscan = off"))
-        total = session.execute(count).scalar_one()
-        session.execute(text("SET LOCAL enable_seqscan = on"))
-    else:
-        total = session.execute(count).scalar_one()
-    if total > COUNT_CAP:
-        total, lower_bound = COUNT_CAP, True
-    rows = session.execute(stmt.offset((page - 1) * per_page).limit(per_page)).scalars()
-    items = [_summary(c) for c in rows]
+        found = rows("title", offset, per_page)
+        if len(found) < per_page:
+            in_title = offset + len(found) if found else \
+                _count(session, _select(session, q, conds, "title", NearMissCase.id), offset)
+            found += rows("rest", max(0, offset - in_title), per_page - len(found))
+    items = [_summary(c) for c in found]
     if lower_bound and len(items) == per_page:
-        total = max(total, (page - 1) * per_page + len(items) + 1)
+        total = max(total, offset + len(items) + 1)
     return CasePage(items=items, total=total, total_is_lower_bound=lower_bound, page=page, per_page=per_page,
                     pages=max(1, -(-total // per_page)))
 
@@ -148,11 +162,11 @@ def stats(session: Session, *, actor: User, filters: LibraryFilter | None = None
     """Cases per month by type, the most frequent contributing factors, and the median time from
     discovery to the first report, over the published cases (and the filters, if any)."""
     require_reader(actor)
-    conds, driver = _conditions(session, filters or LibraryFilter())
-    if driver is not None:
-        fts_table, query = driver
-        conds.append(text(f"nearmiss_cases.id IN (SELECT rowid FROM {fts_table.name} WHERE {fts_table.name} MATCH :fts_q)")
-                     .bindparams(fts_q=query))
+    f = filters or LibraryFilter()
+    q = search_index.parse(f.q)
+    conds = _filters(f)
+    if q:
+        conds.append(NearMissCase.id.in_(_select(session, q, conds, "all", NearMissCase.id).order_by(None)))
     where = and_(*conds)
     per_month = [MonthCount(period=p, mistake_type=m, count=n) for p, m, n in session.execute(
         select(NearMissCase.period, NearMissCase.mistake_type, func.count()).where(where)

@@ -2,10 +2,10 @@
 
 A case keeps no incident id. `source_ref` is an HMAC of the incident id under the server's secret key:
 the service can find the case of an incident (to withdraw or re-publish it), but nobody reading a case,
-its JSON or its page can follow it back. Full-text search: SQLite FTS5 trigram table `nearmiss_fts`
-kept by triggers (published cases only), PostgreSQL pg_trgm GIN index on `search_text`; two-character
-words (宛先, 添付), which trigrams cannot serve, through `bigrams` (the text's distinct two-character
-pieces): SQLite FTS5 table `nearmiss_fts2`, PostgreSQL GIN index on its array (migration 0301).
+its JSON or its page can follow it back. Search: the case's normalised terms (`terms`, and its title's
+`title_terms`; see incidents.nearmiss.search_index), computed at publication and indexed (SQLite FTS5
+table `nearmiss_terms` kept by triggers with the published cases only; PostgreSQL GIN on the arrays;
+migration 0210).
 """
 
 from __future__ import annotations
@@ -36,8 +36,9 @@ class NearMissCase(SQLModel, table=True):
     locale: str = Field(default="ja", max_length=8)
     title: str = Field(sa_column=Column(Text, nullable=False))
     sections: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # [{key, title, text}]
-    search_text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # NFKC, lower case
-    bigrams: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # for 2-character words
+    search_text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # folded text
+    title_terms: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # space-separated
+    terms: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # title and sections
     mistake_type: str = Field(max_length=40)
     discovery_method: str = Field(max_length=40)
     period: str = Field(max_length=7)  # YYYY-MM

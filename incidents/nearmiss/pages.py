@@ -65,9 +65,10 @@ def _charts(st) -> dict:
 
 @router.get("/nearmiss")
 def library_page(request: Request, session: SessionDep, user: PageUser, q: str = Query("", max_length=200),
-                 mistake_type: str = "", factor: str = "", four_e: str = "", page: int = Query(1, ge=1)):
+                 mistake_type: str = "", factor: str = "", four_e: str = "", page: int = Query(1, ge=1),
+                 count: str = ""):
     filters = LibraryFilter(q=q, mistake_type=mistake_type or None, factor=factor or None, four_e=four_e or None)
-    result = library.search(session, actor=user, filters=filters, page=page)
+    result = library.search(session, actor=user, filters=filters, page=page, exact_count=count == "exact")
     st = library.stats(session, actor=user)
     locale = page_locale(request, user)
     return render(request, "pages/nearmiss/library.html", {

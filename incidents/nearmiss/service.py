@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import unicodedata
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -25,6 +24,7 @@ from incidents.config import get_settings
 from incidents.errors import Forbidden, InvalidInput, NotFound
 from incidents.nearmiss.anonymize.record import RecordMatcher, known_values
 from incidents.nearmiss.draft import NearMissDraft, generate
+from incidents.nearmiss import search_index
 from incidents.nearmiss.models import CaseStatus, NearMissCase
 from incidents.nearmiss.schemas import CasePublic, DraftOut, DraftStatus, PublishIn, SectionOut
 from incidents.cases.access import can_manage, visible_incident
@@ -39,20 +39,12 @@ def source_ref(incident_id: int) -> str:
     return hmac.new(key, f"nearmiss:incident:{incident_id}".encode(), hashlib.sha256).hexdigest()
 
 
-def normalize(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").lower()
-
-
-def bigrams(normalized: str) -> str:
-    """The distinct two-character pieces of a normalised text, letters and digits only, space-separated:
-    what a two-character word (宛先, 添付) is looked up in, since trigrams cannot find it."""
-    seen: dict[str, None] = {}
-    for word in normalized.split():
-        for i in range(len(word) - 1):
-            pair = word[i:i + 2]
-            if pair.isalnum():
-                seen.setdefault(pair, None)
-    return " ".join(seen)
+def index_case(case: NearMissCase) -> NearMissCase:
+    """The case's search terms, from its title and section texts (see search_index)."""
+    body = "\n".join([case.title] + [s["text"] for s in case.sections])
+    case.search_text, case.terms = search_index.fold(body), search_index.joined(body)
+    case.title_terms = search_index.joined(case.title)
+    return case
 
 
 def incident_dict(session: Session, incident: Incident) -> dict:
@@ -124,8 +116,7 @@ def publish(session: Session, *, actor: User, incident_id: int, data: PublishIn 
         before = {"status": case.status, "title": case.title}
     lo, hi = d.persons_range or (None, None)
     case.locale, case.title, case.sections = data.locale, title, sections
-    case.search_text = normalize("\n".join([title] + [s["text"] for s in sections]))
-    case.bigrams = bigrams(case.search_text)
+    index_case(case)
     case.mistake_type, case.discovery_method, case.period = d.mistake_type, d.discovery_method, d.period
     case.data_items, case.persons_min, case.persons_max = d.data_items, lo, hi
     case.factors, case.factors_text = d.factors, " " + " ".join(d.factors) + " "
