@@ -72,19 +72,16 @@ def _is_latin(run: str) -> bool:
 
 
 def terms(text: str) -> list[str]:
-    """The distinct terms of a text, in order of first appearance (for storing)."""
-    seen: dict[str, None] = {}
+    """The distinct terms of a text, sorted (for storing)."""
+    seen: set[str] = set()
     for run in _RUN.findall(fold(text)):
         if _is_latin(run):
-            seen.setdefault(_word(run), None)
+            seen.add(_word(run))
             continue
-        for i, ch in enumerate(run):
-            seen.setdefault(ch, None)
-            if i + 1 < len(run):
-                seen.setdefault(run[i:i + 2], None)
-        for kana in _KATAKANA_WORD.findall(run):
-            seen.setdefault(START + kana[0], None)
-    return list(seen)
+        seen.update(run)
+        seen.update(map(str.__add__, run, run[1:]))
+        seen.update(START + kana[0] for kana in _KATAKANA_WORD.findall(run))
+    return sorted(seen)
 
 
 def joined(text: str) -> str:

@@ -41,6 +41,13 @@ _HIRAGANA_RUN = re.compile(r"[ぁ-ん]+")
 _MAX_BUILDING = 40
 
 
+_BUILDING_WORD = ("ビル|ビルディング|タワー|タワーズ|ヒルズ|マンション|ハイツ|コーポ|レジデンス|メゾン|ハイム|プラザ|センター|"
+                  "スクエア|テラス|コート|ガーデン|会館|庁舎|団地|寮|棟|荘|館")
+# a building's name in brackets right after the address: «（丸ビル）», «(森タワー 3F)»
+_PAREN_BUILDING = re.compile(
+    rf"[\s　]*[（(][^（）()\n、。]{{0,24}}(?:{_BUILDING_WORD})(?:[\s　]*[{_DIGIT}]+(?:階|[FＦ]|号室|号))?[）)]")
+
+
 def _building_end(text: str, start: int) -> int:
     """Where the building (or facility) name after the block ends: at punctuation, a particle, a name's
     様 or 宛, or a space before the rest of the sentence. `start` when there is none."""
@@ -89,6 +96,9 @@ def find_ja(text: str) -> Iterator[Finding]:
             pos = m.end() if m.end() > m.start() else m.start() + 1
             continue
         end = _building_end(text, block.end())
+        paren = _PAREN_BUILDING.match(text, end)
+        if paren:
+            end = paren.end()  # «…丸の内2-4-1（丸ビル）»
         yield Finding(m.start(), end, Kind.address, "pattern")
         pos = end
 

@@ -24,6 +24,12 @@ ORG_WORDS = frozenset(
     "society association agency ministry department store shop pharmacy".split()
 )
 PLACE_WORDS = frozenset("street avenue road station airport park prefecture city ward town village county".split())
+# Words that end a building's or a facility's name: the capitalised words before them are its name, even
+# a product's ("Salesforce Tower").
+BUILDING_WORDS = frozenset("tower towers building buildings centre center plaza house hall arena stadium hotel "
+                           "residences residence court mansions heights apartments complex mall hills "
+                           "gardens square campus".split())
+PRONOUNS = frozenset("he she we they you it i".split())
 _CONNECT = frozenset("of and & de van von der da du la le y-".split())
 # Words that end with a full stop without ending the sentence.
 ABBREVIATIONS = frozenset("mr mrs ms dr prof st inc ltd co corp k.k jr sr no dept".split())
@@ -102,9 +108,12 @@ def _judge(text, run, keep, common, names) -> Iterator[Finding]:
     before = text[max(0, run[0][0] - 12):run[0][0]].lower()
     titled = bool(re.search(r"\b(?:mr|mrs|ms|miss|dr|prof|mx)\.?\s*$", before))
 
+    if len(bare) == 1 and bare[0] in PRONOUNS:
+        return  # "He" opens a sentence (and is a surname too)
+    building = len(bare) > 1 and bare[-1] in BUILDING_WORDS
     # Drop leading words that are not names: titles, kept words, and a sentence's common first word.
     k = 0
-    while k < len(run):
+    while k < len(run) and not (building and bare[k] not in TITLES and bare[k] not in _CONNECT and bare[k] != "the"):
         b = bare[k]
         if b in TITLES or b in _CONNECT:
             titled = titled or b in TITLES
@@ -131,7 +140,7 @@ def _judge(text, run, keep, common, names) -> Iterator[Finding]:
     if len(pb) == 1 and len(pb[0]) == 1:
         return  # an initial alone: "A", "B"
     start, end = part[0][0], part[-1][1]
-    kind = _kind(text, start, end, pb, titled, names)
+    kind = Kind.place if building and not any(b in ORG_WORDS for b in pb) else _kind(text, start, end, pb, titled, names)
     if text[end - 1] == "." and _bare(part[-1][2]) not in ABBREVIATIONS:
         end -= 1  # the sentence's full stop
     if text[end - 2:end] in ("'s", "’s"):

@@ -52,7 +52,15 @@ BUILDING_PREFIXES = frozenset("ホテル メゾン グランドメゾン ヴィ�
 _BUILDING_END = re.compile("(?:" + "|".join(sorted(map(re.escape, BUILDING_WORDS), key=len, reverse=True)) + ")$")
 BUILDING_GENERIC = frozenset("本社 自社 支社 商業 雑居 高層 賃貸 分譲 駅 駅前 ショッピング サービス サポート カスタマー "
                              "コール データ オフィス 物流 配送 研修 会議 イベント 文化 市民 県民 区民 町民 総合 医療 "
-                             "健康 保健 福祉 地域 交流 教育 研究 技術 情報 計算 管理 貸し 共同 新 旧 第 本".split())
+                             "健康 保健 福祉 地域 交流 教育 研究 技術 情報 計算 管理 貸し 共同 新 旧 第 本 テナント "
+                             "ワンルーム 大型 小型 近く 隣 向かい".split())
+# Katakana common nouns that, next to a place name, make no facility name (東京オフィス, 大阪エリア).
+KATAKANA_GENERIC = frozenset("オフィス エリア チーム センター サービス システム サーバ サーバー ユーザー ユーザ メンバー "
+                             "スタッフ ブランチ サイト ルート マップ ビジネス イベント セミナー ツアー キャンペーン "
+                             "ショップ ストア カウンター ロビー フロア エントランス ゲート ホーム ライン".split())
+# Compounds of ordinary words that read like a name to the rules (管理組合: a suffix after a common word).
+GENERIC_COMPOUNDS = frozenset("管理組合 オフィスビル テナントビル 駅ビル 雑居ビル 商業ビル 本社ビル 自社ビル 賃貸マンション "
+                              "分譲マンション 高層マンション タワーマンション ワンルームマンション".split())
 _PUBLIC_FACILITY = re.compile(
     r"[一-龥ァ-ヶぁ-んー]{1,8}?(?:市|県|区|町|村|都|府|国|私)立[一-龥ァ-ヶー]{0,8}?"
     r"(?:図書館|公民館|体育館|美術館|博物館|病院|小学校|中学校|高等学校|高校|大学|幼稚園|保育園|会館|センター|ホール)")
@@ -165,7 +173,8 @@ def find_names(text: str, tokens: list[Token] | None = None) -> Iterator[Finding
                 yield Finding(t.start, t.end, Kind.place, "morph")
             elif t.surface.lower() not in SOFTWARE:
                 yield Finding(t.start, t.end, Kind.organization, "morph")
-        elif t.oov and t.noun and not t.numeral and len(t.surface) >= 2 and not _LATIN.match(t.surface):
+        elif t.oov and t.noun and not t.numeral and len(t.surface) >= 2 and not _LATIN.match(t.surface) \
+                and not generic_building(t.surface):
             yield Finding(t.start, t.end, Kind.organization, "morph")
 
         # ○○様 / ○○さん / ○○部長: the nouns before it name a person unless they are generic words.
@@ -195,17 +204,49 @@ def find_names(text: str, tokens: list[Token] | None = None) -> Iterator[Finding
         elif (t.surface in ORG_SUFFIXES or (t.proper and t.pos[2] == "一般")) and i > 0:
             j = _extend_back(toks, i)
             inner = toks[j + 1:i]
+            if inner and "".join(x.surface for x in inner) + t.surface in GENERIC_COMPOUNDS:
+                continue
             if inner and any(not x.numeral for x in inner) and (t.surface != "社" or any(x.name_like for x in inner)):
                 yield Finding(inner[0].start, t.end, Kind.organization, "morph")
 
 
+def generic_building(surface: str) -> bool:
+    """オフィスビル, テナントビル, 駅ビル: a kind of building, no name (Sudachi may not know the compound)."""
+    if surface in GENERIC_COMPOUNDS:
+        return True
+    m = _BUILDING_END.search(surface)
+    return m is not None and m.start() > 0 and surface[:m.start()] in BUILDING_GENERIC
+
+
+def _place_compounds(text: str, toks: list[Token]) -> Iterator[Finding]:
+    """パシフィコ横浜, グランフロント大阪北館, 東京ミッドタウン日比谷, 幕張メッセ: a noun compound of a place name and
+    a katakana word that is not a common one is a facility's name, as a whole."""
+    n = len(toks)
+    i = 0
+    while i < n:
+        j = i
+        while j < n and (toks[j].noun and not toks[j].numeral or toks[j].pos[0] == "接尾辞" and j > i):
+            j += 1
+        if j - i >= 2:
+            part = toks[i:j]
+            place = any(x.proper and x.pos[2] == "地名" for x in part)
+            kana = any(_KATAKANA.match(x.surface) and len(x.surface) >= 2 and x.surface not in KATAKANA_GENERIC
+                       and not generic_building(x.surface) and x.surface.lower() not in SOFTWARE for x in part)
+            if place and kana:
+                room = _ROOM_AFTER.match(text, part[-1].end)
+                yield Finding(part[0].start, room.end() if room else part[-1].end, Kind.place, "morph")
+        i = max(j, i + 1)
+
+
 def find_buildings(text: str, toks: list[Token]) -> Iterator[Finding]:
-    """○○ビル 3階, 東京ビッグサイト, ホテル北斗, サンライズ三茶 305号室: buildings and facilities with a name."""
+    """○○ビル 3階, 東京ビッグサイト, ホテル北斗, サンライズ三茶 305号室: buildings and facilities with a name;
+    not the kinds of building (オフィスビル, 駅ビル)."""
     for m in _PUBLIC_FACILITY.finditer(text):
         yield Finding(m.start(), m.end(), Kind.organization, "pattern")
+    yield from _place_compounds(text, toks)
     n = len(toks)
     for i, t in enumerate(toks):
-        if _BUILDING_END.search(t.surface) and t.surface not in GENERIC:
+        if _BUILDING_END.search(t.surface) and t.surface not in GENERIC and not generic_building(t.surface):
             j = _extend_back(toks, i)
             inner = toks[j + 1:i]
             own = t.surface[: _BUILDING_END.search(t.surface).start()]  # スクエアビル as one token
