@@ -41,7 +41,7 @@ from incidents.nearmiss import library  # noqa: E402
 from incidents.nearmiss.draft import generate  # noqa: E402
 from incidents.nearmiss.models import NearMissCase  # noqa: E402
 from incidents.nearmiss.schemas import LibraryFilter  # noqa: E402
-from incidents.nearmiss.search_index import fold  # noqa: E402
+from incidents.nearmiss.search_index import fold, terms  # noqa: E402
 from incidents.nearmiss.service import index_case  # noqa: E402
 
 TYPES = ["wrong_recipient", "bcc_exposure", "wrong_attachment", "lookalike_domain", "distribution_list",
@@ -116,16 +116,27 @@ def templates(rng: random.Random, n: int = 240) -> list[dict]:
 
 
 def rows(drafts: list, n: int, rng: random.Random) -> list[dict]:
+    """The cases: a draft of the pool with six filler words added to its second section. Their terms are the
+    draft's (computed once per draft) and the filler's: the same as publication computes (checked on the
+    first rows), since the filler stands in brackets on a line of its own."""
     now = datetime.now(timezone.utc)
     out = []
+    indexed: dict[int, NearMissCase] = {}
     for i in range(n):
         d = drafts[i % len(drafts)]
         sections = [{"key": s.key, "title": s.title, "text": s.text} for s in d.sections]
+        base = indexed.get(id(d)) or indexed.setdefault(id(d), index_case(NearMissCase(title=d.title.text,
+                                                                                       sections=sections)))
         extra = " ".join(rng.sample(FILLER, 6))
         sections[1]["text"] += f"\n（{extra}）"
         title = d.title.text
         lo, hi = d.persons_range or (None, None)
-        case = index_case(NearMissCase(title=title, sections=sections))
+        text = "\n".join([title] + [s["text"] for s in sections])
+        case = NearMissCase(title=title, sections=sections, title_terms=base.title_terms,
+                            terms=" ".join(sorted(set(base.terms.split()) | set(terms(f"（{extra}）")))),
+                            search_text=fold(text))
+        if i < 300:
+            assert case.terms == index_case(NearMissCase(title=title, sections=sections)).terms
         out.append(dict(
             source_ref=f"bench-{i:08d}", locale=d.locale, title=title, sections=sections,
             search_text=case.search_text, terms=case.terms, title_terms=case.title_terms,
