@@ -136,8 +136,11 @@ def _errors(exc: ValidationError) -> list[str]:
 def letter(token: str, request: Request):
     if _limited(request, token):
         return _neutral(request, 429)
-    with session_scope() as session:
-        found = public.letter(session, token)
+    try:
+        with session_scope() as session:
+            found = public.letter(session, token)
+    except DomainError:  # the sender may no longer issue letters: the reader sees the neutral page
+        found = None
     if found is None:
         return _neutral(request)
     name, data = found

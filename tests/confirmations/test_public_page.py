@@ -182,3 +182,23 @@ def test_the_link_never_reaches_the_access_log(sent):
     _, links = sent
     for token in links.values():
         assert token not in redact_target(f"/c/{token}") and token not in redact_target(f"/c/{token}/letter.pdf")
+
+
+def test_the_letter_is_rendered_on_first_open_and_kept(client, sent):
+    from tests.documents.conftest import pdf_text
+
+    from incidents.documents.models import Document
+
+    _, links = sent
+    address = sorted(links)[0]
+    first = client.get(f"/c/{links[address]}/letter.pdf")
+    assert first.status_code == 200 and first.headers["content-type"] == "application/pdf"
+    with session_scope() as s:
+        ref = s.execute(select(DeletionRequest.reference).where(DeletionRequest.address == address)).scalar()
+        assert len(s.execute(select(Document)).all()) == 1
+    text = pdf_text(first.content).replace(" ", "")
+    assert ref in text and "削除" in text
+    again = client.get(f"/c/{links[address]}/letter.pdf")
+    assert again.content == first.content
+    with session_scope() as s:
+        assert len(s.execute(select(Document)).all()) == 1  # kept, not rendered twice

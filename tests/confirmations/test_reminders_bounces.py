@@ -141,3 +141,20 @@ def test_bounce_upload_by_cli_shows_the_recipient(world, inbox, cli, tmp_path):
     assert "gakusei0001@univ.example.jp" in out and "本人専用リンク" in out
     code, out, err = cli("deletion", "progress", str(inc.id), "--as", manager.email)
     assert code == 0 and "不達" in out and "未回答の2名" in out
+
+
+def test_a_scheduler_that_dies_after_claiming_leaves_each_mail_to_arrive_once(world, inbox):
+    from incidents.notify.service import claim
+
+    manager, employee, make = world
+    inc = make(5)
+    start = utcnow()
+    with session_scope() as s:
+        service.send(s, actor=manager, incident_id=inc.id, everyone=True, now=start)
+    with session_scope() as s:  # a scheduler claims the mails and dies before sending any
+        assert len(claim(s, owner="dead", now=start, lease=timedelta(seconds=30))) >= 5
+    assert _deliver(start + timedelta(seconds=10))["sent"] == 0  # its lease still holds
+    assert _deliver(start + timedelta(seconds=31))["sent"] >= 5  # another one takes over
+    assert _deliver(start + timedelta(seconds=60))["sent"] == 0
+    for i in range(5):
+        assert len(inbox.to(f"gakusei{i:04d}@univ.example.jp")) == 1
