@@ -89,4 +89,5 @@ AUDIT_ACTIONS = LabelTable("audit_action", {
     "login.sso_refused": "Single sign-on refused",
     "user.sso_linked": "Linked to the identity provider",
     "user.sso_updated": "Updated from the identity provider",
+    "settings.password_login_changed": "Password sign-in turned on or off",
 })

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from incidents.api_deps import SessionDep, Viewer
 from incidents.config import get_settings
 from incidents.errors import DomainError, NotFound
-from incidents.people import mfa, service, sessions
+from incidents.people import mfa, service, sessions, site
 from incidents.people.models import User, UserSession
 from incidents.pagekit import CsrfChecked, LoginRequired, render
 
@@ -31,13 +31,12 @@ def _account(request: Request, session: Session) -> tuple[User, UserSession]:
 
 
 def _page(request: Request, session: Session, user: User, row: UserSession, status_code: int = 200, **ctx):
-    settings = get_settings()
     live = sessions.live_sessions(session, user_id=user.id)
     return render(request, "pages/account_security.html", {
         "me": user, "current_id": row.id, "stage": row.stage, "sessions": [s for s, _u in live],
         "mfa_on": user.mfa_enabled, "mfa_required": mfa.required_for(user),
         "recovery_left": mfa.remaining_recovery_codes(session, user) if user.mfa_enabled else 0,
-        "password_login": settings.password_login_enabled and user.password_hash is not None,
+        "password_login": site.password_login_enabled(session) and user.password_hash is not None,
         "required": request.query_params.get("required") == "1", **ctx}, status_code=status_code)
 
 

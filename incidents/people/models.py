@@ -179,3 +179,13 @@ class SessionPublic(BaseModel):
     created_at: datetime
     last_seen_at: datetime
     expires_at: datetime
+
+
+class SiteSetting(SQLModel, table=True):
+    """A setting an administrator changes at run time (the environment gives the default)."""
+
+    __tablename__ = "site_settings"
+    key: str = Field(sa_column=Column(String(64), primary_key=True))
+    value: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_by_id: int | None = Field(default=None, foreign_key="users.id")

@@ -9,10 +9,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
 from incidents.api_deps import OptionalUser, SessionDep, csrf_token
-from incidents.config import get_settings
 from incidents.db import session_scope
 from incidents.errors import Forbidden, Unauthorized
-from incidents.people import account_pages, oidc, org_pages, service, sessions, sessions_pages, signin, sso_pages
+from incidents.people import account_pages, oidc, org_pages, service, sessions, sessions_pages, signin, site, sso_pages
 from incidents.people.throttle import TooManyAttempts
 from incidents.pagekit import CsrfChecked, PageUser, render
 
@@ -54,10 +53,13 @@ def after_sign_in(request: Request, done: signin.SignedIn, next_path: str) -> Re
     return RedirectResponse(next_path, status_code=303)
 
 
+def login_page_context() -> dict:
+    with session_scope(write=False) as session:
+        return {"password_login": site.password_login_enabled(session), "sso": sso_available()}
+
+
 def _login_page(request: Request, status_code: int = 200, **ctx):
-    settings = get_settings()
-    return render(request, "pages/login.html", {
-        "password_login": settings.password_login_enabled, "sso": sso_available(), **ctx}, status_code=status_code)
+    return render(request, "pages/login.html", {**login_page_context(), **ctx}, status_code=status_code)
 
 
 @router.get("/login")

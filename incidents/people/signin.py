@@ -21,7 +21,7 @@ from incidents.db import session_scope
 from incidents.errors import Forbidden, Unauthorized
 from incidents.i18n import N_
 from incidents.i18n import gettext as _
-from incidents.people import mfa, sessions, throttle
+from incidents.people import mfa, sessions, site, throttle
 from incidents.people.models import User
 from incidents.people.security import verify_password
 
@@ -70,7 +70,9 @@ def _locked_out(email: str, client: Client, user_id: int | None = None) -> None:
 
 
 def password_sign_in(*, email: str, password: str, client: Client) -> SignedIn:
-    if not get_settings().password_login_enabled:
+    with session_scope(write=False) as s:
+        enabled = site.password_login_enabled(s)
+    if not enabled:
         raise Forbidden(_("sign-in with a password is turned off here; use single sign-on"))
     _locked_out(email, client)
     with session_scope(write=False) as s:  # no write lock while argon2 runs

@@ -19,10 +19,9 @@ def _client(request: Request) -> Client:
 
 
 def _refused(request: Request, message: str, status_code: int):
-    from incidents.config import get_settings
+    from incidents.people.pages import login_page_context
 
-    return render(request, "pages/login.html", {"password_login": get_settings().password_login_enabled,
-                                                "sso": oidc.configured(), "next": "/", "error": "other",
+    return render(request, "pages/login.html", {**login_page_context(), "next": "/", "error": "other",
                                                 "message": message}, status_code=status_code)
 
 
