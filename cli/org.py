@@ -50,7 +50,9 @@ def org_import(
     lines = ([[_("Added"), e, ""] for e in report.added]
              + [[_("Changed"), c["email"], change_text(c["changes"])] for c in report.changed]
              + [[_("Deactivated"), e, ""] for e in report.deactivated]
-             + [[_("Reactivated"), e, ""] for e in report.reactivated])
+             + [[_("Reactivated"), e, ""] for e in report.reactivated]
+             + [[_("Department moved"), m["department"], f"{m['parent'][0] or '-'} → {m['parent'][1] or '-'}"]
+                for m in report.departments_moved])
     if lines:
         table(None, [_("Change"), _("Email"), _("Details")], lines[:SHOWN])
         if len(lines) > SHOWN:

@@ -91,6 +91,13 @@ def test_a_cycle_of_managers_is_refused_with_its_line(cli, tmp_path):
     assert code == 1 and "line 2: managers form a cycle" in err
 
 
+def test_a_department_moved_in_the_tree_is_reported(cli, tmp_path):
+    cli("org", "import", write(tmp_path, BASIC))
+    moved = BASIC.replace("営業一課,営業部,employee", "営業一課,本社,employee")
+    code, out, err = cli("--lang", "en", "org", "import", write(tmp_path, moved, "moved.csv"))
+    assert code == 0 and "Department moved" in out and "営業部 → 本社" in " ".join(out.split()), out
+
+
 def test_a_cycle_of_departments_is_refused_with_its_line(cli, tmp_path):
     text = HEAD + ("a@example.co.jp,A,営業部,本社,,,ja,1\n"
                    "b@example.co.jp,B,本社,営業部,,,ja,1\n")
