@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import Text, and_, bindparam, column, func, literal_column, not_, or_, select, table, text
@@ -27,6 +28,7 @@ from incidents.people.models import User
 
 COUNT_CAP = 200
 TERMS = table("nearmiss_terms", column("rowid"))
+TITLE_TERMS = table("nearmiss_title_terms", column("rowid"))
 TIERS = ("all", "title", "rest")  # every match; title holds every word; the others
 
 
@@ -54,11 +56,6 @@ def _filters(f: LibraryFilter) -> list:
     return conds
 
 
-def _fts(q: search_index.Query, tier: str) -> str:
-    expr = q.fts()
-    return {"all": expr, "title": f"title : ({expr})", "rest": f"({expr}) NOT title : ({expr})"}[tier]
-
-
 def _arrays(q: search_index.Query, col: str):
     """PostgreSQL: every word (one of its alternatives) in the term array of `col` (GIN-indexed)."""
     words = []
@@ -77,30 +74,48 @@ def _select(session: Session, q: search_index.Query, conds: list, tier: str, wha
         return select(what).where(*conds).order_by(NearMissCase.id.desc())
     if session.get_bind().dialect.name == "sqlite":
         # The unary plus keeps SQLite from driving the join from the cases table: the FTS index must lead,
-        # read in descending rowid order, so a frequent word stops after one page.
-        on = NearMissCase.id == literal_column("+nearmiss_terms.rowid")
-        match = text("nearmiss_terms MATCH :fts_q").bindparams(fts_q=_fts(q, tier))
-        return select(what).select_from(TERMS).join(NearMissCase, on).where(match, *conds) \
-            .order_by(TERMS.c.rowid.desc())
+        # read in descending rowid order, so a frequent word stops after one page. The titles have their
+        # own index; the others are the cases holding the words that are not among the title matches (a
+        # page of them is asked for only once the title matches are used up, so these are few).
+        fts = TITLE_TERMS if tier == "title" else TERMS
+        on = NearMissCase.id == literal_column(f"+{fts.name}.rowid")
+        conds = [text(f"{fts.name} MATCH :fts_q").bindparams(fts_q=q.fts()), *conds]
+        if tier == "rest":
+            conds.append(literal_column("nearmiss_terms.rowid").not_in(
+                select(TITLE_TERMS.c.rowid).where(text("nearmiss_title_terms MATCH :fts_t").bindparams(fts_t=q.fts()))))
+        return select(what).select_from(fts).join(NearMissCase, on).where(*conds).order_by(fts.c.rowid.desc())
     every, in_title = _arrays(q, "terms"), _arrays(q, "title_terms")
     cond = {"all": every, "title": in_title, "rest": and_(every, not_(in_title))}[tier]
     return select(what).where(cond, *conds).order_by(NearMissCase.id.desc())
+
+
+# PostgreSQL plans, chosen by the search rather than guessed by the planner (which cannot know how many
+# cases hold a set of terms): "bitmap" hands over the candidates from the term indexes (few matches, and
+# every count); "walk" reads the cases newest first and checks each (many matches: a page is found early).
+_PLANS = {"bitmap": ("enable_seqscan", "enable_indexscan"), "walk": ("enable_seqscan", "enable_bitmapscan")}
+DENSE = 2000  # matches from which walking the cases newest first finds a page sooner than the index
+
+
+@contextmanager
+def _plan(session: Session, kind: str | None):
+    if kind is None or session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    for name in _PLANS[kind]:
+        session.execute(text(f"SET LOCAL {name} = off"))
+    try:
+        yield
+    finally:
+        for name in _PLANS[kind]:
+            session.execute(text(f"SET LOCAL {name} = on"))
 
 
 def _count(session: Session, stmt, limit: int | None) -> int:
     ids = stmt.order_by(None)
     if limit is not None:
         ids = ids.limit(limit)
-    query = select(func.count()).select_from(ids.subquery())
-    if session.get_bind().dialect.name != "postgresql":
-        return session.execute(query).scalar_one()
-    # Counting: a sequential scan that checks every row's terms is the planner's guess for a LIMIT, but the
-    # indexes (terms, filters) hand over the candidates far cheaper.
-    session.execute(text("SET LOCAL enable_seqscan = off"))
-    try:
-        return session.execute(query).scalar_one()
-    finally:
-        session.execute(text("SET LOCAL enable_seqscan = on"))
+    with _plan(session, "bitmap"):
+        return session.execute(select(func.count()).select_from(ids.subquery())).scalar_one()
 
 
 def _excerpt(case: NearMissCase, length: int = 140) -> str:
@@ -133,7 +148,13 @@ def search(session: Session, *, actor: User, filters: LibraryFilter | None = Non
     offset = (page - 1) * per_page
 
     def rows(tier: str, skip: int, n: int) -> list[NearMissCase]:
-        return list(session.execute(_select(session, q, conds, tier, NearMissCase).offset(skip).limit(n)).scalars())
+        plan = None
+        if q and session.get_bind().dialect.name == "postgresql":
+            dense = _count(session, _select(session, q, conds, tier, NearMissCase.id), DENSE) >= DENSE
+            plan = "walk" if dense else "bitmap"
+        with _plan(session, plan):
+            return list(session.execute(_select(session, q, conds, tier, NearMissCase).offset(skip).limit(n))
+                        .scalars())
 
     if not q:
         found = rows("all", offset, per_page)
