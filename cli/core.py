@@ -163,10 +163,22 @@ def serve(
 
     check_startup()  # production mode without a secret key stops here, in one line
     migrations.ensure_migrated()
+    worker = None
     if demo:
         db_seed_demo()
-    uvicorn.run("incidents.app:create_app", factory=True, host=host, port=port, reload=reload,
-                proxy_headers=True, log_level="info")
+        # The demo works end to end: one `incidents worker` process beside the server runs background jobs
+        # (bulk letters). Elsewhere workers are started on their own (docs/jobs.md).
+        import subprocess
+        import sys
+
+        worker = subprocess.Popen([sys.executable, "-m", "cli.main", "worker"])
+    try:
+        uvicorn.run("incidents.app:create_app", factory=True, host=host, port=port, reload=reload,
+                    proxy_headers=True, log_level="info")
+    finally:
+        if worker is not None:
+            worker.terminate()  # SIGTERM: the worker finishes the running job, then leaves
+            worker.wait()
 
 
 def register(app: typer.Typer) -> None:
