@@ -111,6 +111,8 @@ def serve(app, port: int):
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
+        if not thread.is_alive():
+            raise SystemExit("the server did not start")
         time.sleep(0.05)
     return server, thread
 
