@@ -2,8 +2,7 @@
 decision, `incidents deletion send --all`, the scheduler delivers 300 personal mails, and the readers
 confirm through the links in the mails they received — the first and the last in a real browser (Chromium),
 the others by plain HTTP against the same live server. After the last «未開封» the assessment says
-deleted_unread and not reportable; one «開封した» keeps it a leak. axe finds no serious violation on the
-page in Japanese and in English."""
+deleted_unread and not reportable; one «開封した» keeps it a leak. The page in English and in Japanese."""
 
 from __future__ import annotations
 
