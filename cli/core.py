@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -136,19 +137,32 @@ def tokens_list(as_json: JsonOut = False):
 
 
 @audit_app.command("verify")
-def audit_verify(as_json: JsonOut = False):
-    """Check the hash chain; exit 1 and name the first event that was edited, removed or reordered."""
+def audit_verify(
+    as_json: JsonOut = False,
+    anchor: Annotated[Path | None, typer.Option("--anchor", help="An anchor file written by `audit anchor`")] = None,
+):
+    """Check the hash chain (and, with --anchor, that the anchored head is still there); exit 1 and name the
+    first event that was edited, removed or reordered."""
     with operator_session() as session:
-        result = audit.verify(session)
+        if anchor is not None:
+            from incidents.audit import anchor as anchors
+
+            result = anchors.verify_with(session, anchors.read(anchor))
+        else:
+            result = audit.verify(session)
     if as_json:
         print_json(result)
     elif result.ok:
         say(_("Audit trail intact: %(n)s events", n=f"{result.checked:,}"))
     if not result.ok:
-        say("error: " + _("audit event seq %(seq)s (id %(id)s): %(problem)s", seq=result.first_bad_seq,
-                          id=result.first_bad_id, problem=VERIFY_PROBLEMS.label(result.problem_kind) % {"seq": result.first_bad_seq,
-                                                                               "expected": result.expected_seq}),
-            err=True)
+        problem = VERIFY_PROBLEMS.label(result.problem_kind) % {"seq": result.first_bad_seq,
+                                                                 "expected": result.expected_seq}
+        if result.first_bad_id is None:
+            say("error: " + _("audit anchor seq %(seq)s: %(problem)s", seq=result.first_bad_seq, problem=problem),
+                err=True)
+        else:
+            say("error: " + _("audit event seq %(seq)s (id %(id)s): %(problem)s", seq=result.first_bad_seq,
+                              id=result.first_bad_id, problem=problem), err=True)
         raise typer.Exit(1)
 
 

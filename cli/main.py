@@ -22,6 +22,7 @@ from cli.errors import click_message, validation_message
 from incidents import i18n
 from incidents.errors import DomainError
 from incidents.migrations import NotMigrated
+from incidents.files import private_umask
 
 
 def _say(message: str) -> None:
@@ -44,6 +45,7 @@ class IncidentsGroup(TyperGroup):
 
     def main(self, *args, **kwargs):
         kwargs["standalone_mode"] = False
+        private_umask()  # exports, anchors and PDFs written 0600 (incidents.files)
         set_language_override(None)  # INCIDENTS_LANG or the default until the command knows better
         argv = kwargs.get("args") if kwargs.get("args") is not None else (args[0] if args else sys.argv[1:])
         guess_language([str(a) for a in argv or []])

@@ -20,6 +20,7 @@ from incidents.config import check_startup, get_settings
 from incidents.errors import DomainError
 from incidents.migrations import ensure_migrated
 from incidents.pagekit import LoginRequired
+from incidents.files import private_umask
 from incidents.security import apidocs, bounds, contract, logs
 from incidents.security.failsafe import CatchAll
 from incidents.security.headers import SecurityHeaders
@@ -94,6 +95,7 @@ def create_app(*, check_migrations: bool = True) -> FastAPI:
         yield
 
     logs.install()
+    private_umask()  # files written 0600, directories 0700 (incidents.files)
     app = FastAPI(title="incidents", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url="/api/v1/openapi.json", description="Email misdelivery incident response.")
 

@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     default_locale: str = "ja"
     secret_key: Secret = ""  # empty: generated once into <data_dir>/secret_key (never in production)
     cookie_secure: bool | None = None  # Secure cookies (behind HTTPS); default: true in production only
+    # The audit chain's key (HMAC), never stored in the database; empty: derived from the secret key.
+    # A previous key lets `incidents audit rekey` move a chain to a new key.
+    audit_key: Secret = ""
+    audit_previous_key: Secret = ""
+    # Retention: an incident closed this many years ago is purged by `incidents purge` (0 = kept forever)
+    retention_years: int = 0
     hsts_max_age: int = 0  # seconds of Strict-Transport-Security (e.g. 31536000 behind HTTPS); 0 = no header
     session_max_age_s: int = 12 * 3600  # absolute: a session ends this long after sign-in, however busy
     session_idle_s: int = 2 * 3600  # idle: a session unused this long ends

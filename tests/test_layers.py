@@ -13,7 +13,7 @@ PACKAGE = ROOT / "incidents"
 # name means every module in it).
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("ground", ("types", "events", "names", "validation", "i18n", "plugins", "errors", "config", "db", "times", "counts",
-                "organisation", "migrations")),
+                "organisation", "migrations", "files")),
     ("base", ("people", "audit", "notify", "scheduler", "jobs")),
     ("kit", ("api_deps", "pagekit", "security")),
     ("record", ("cases",)),

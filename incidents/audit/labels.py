@@ -11,9 +11,20 @@ VERIFY_PROBLEMS = LabelTable("audit_problem", {
     "removed": "event(s) before seq %(seq)s were removed (expected seq %(expected)s)",
     "edited": "its content does not match its hash (edited)",
     "reordered": "it does not follow the event before it (reordered, or the previous event was rewritten)",
+    "unkeyed": "it is not keyed (written before the audit key; run `incidents audit rekey`)",
+    "unknown_key": "it was hashed with a key this installation does not hold",
+    "redaction_unrecorded": "its content was erased without a recorded erasure",
+    "anchor_missing": "the anchored event seq %(seq)s is missing: the newest events were deleted",
+    "anchor_mismatch": "it is not the event the anchor recorded (the chain was rewritten)",
+    "anchor_invalid": "the anchor file is not signed by this installation's audit key",
 })
 
 AUDIT_ACTIONS = LabelTable("audit_action", {
+    # the trail itself, retention and erasure
+    "audit.rekeyed": "Audit trail moved to a new key",
+    "audit.redacted": "Personal data erased from the audit trail",
+    "incident.purged": "Incident deleted at the end of its retention period",
+    "recipient.erased": "Recipient's personal data erased on request",
     # the record
     "incident.reported": "Incident reported",
     "incident.corrected": "Facts corrected",

@@ -27,6 +27,12 @@ class AuditEvent(SQLModel, table=True):
     after: Any = Field(default=None, sa_column=Column(JSON))
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+    # the key that hashed the event (incidents.audit.keys); None: an unkeyed event written before keys
+    key_id: str | None = Field(default=None, max_length=16)
+    # SHA-256 of before/after: the chain covers it, so personal data in them can be erased (redacted_at)
+    # without breaking the chain
+    body_hash: str | None = Field(default=None, max_length=64)
+    redacted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class AuditEventPublic(BaseModel):
@@ -46,5 +52,8 @@ class VerifyResult(BaseModel):
     first_bad_seq: int | None = None
     first_bad_id: int | None = None
     problem: str | None = None  # in English
-    problem_kind: str | None = None  # removed | edited | reordered (audit.labels.VERIFY_PROBLEMS)
+    problem_kind: str | None = None  # removed | edited | reordered | ... (audit.labels.VERIFY_PROBLEMS)
     expected_seq: int | None = None
+    head_seq: int | None = None  # the newest event checked
+    head_hash: str | None = None
+    anchor_seq: int | None = None  # when checked against an anchor: the event it names
