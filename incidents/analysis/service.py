@@ -161,8 +161,24 @@ def _get_cm(session: Session, actor: User, countermeasure_id: int) -> Countermea
     return cm
 
 
+def _sees_incident(session: Session, actor: User, cm: Countermeasure) -> bool:
+    try:
+        visible_incident(session, actor, cm.incident_id)
+    except (NotFound, Forbidden):
+        return False
+    return True
+
+
+def _public_for(session: Session, actor: User, cm: Countermeasure) -> CountermeasurePublic:
+    """An owner or reviewer who cannot see the incident sees the task, not the notes written about the case."""
+    out = cm_public(session, cm)
+    if not _sees_incident(session, actor, cm):
+        out = out.model_copy(update={"note": "", "review_note": ""})
+    return out
+
+
 def get_countermeasure(session: Session, *, actor: User, countermeasure_id: int) -> CountermeasurePublic:
-    return cm_public(session, _get_cm(session, actor, countermeasure_id))
+    return _public_for(session, actor, _get_cm(session, actor, countermeasure_id))
 
 
 def list_countermeasures(session: Session, *, actor: User, incident_id: int | None = None,
@@ -177,7 +193,7 @@ def list_countermeasures(session: Session, *, actor: User, incident_id: int | No
         raise InvalidInput("give an incident, or ask for your own countermeasures")
     if open_only:
         stmt = stmt.where(Countermeasure.status.in_([s.value for s in OPEN_STATUSES]))
-    return [cm_public(session, c) for c in session.execute(stmt).scalars()]
+    return [_public_for(session, actor, c) for c in session.execute(stmt).scalars()]
 
 
 def update_countermeasure(session: Session, *, actor: User, countermeasure_id: int,
@@ -201,6 +217,9 @@ def update_countermeasure(session: Session, *, actor: User, countermeasure_id: i
     for key in ("title", "four_e", "note"):
         if key in changes:
             setattr(cm, key, changes[key])
+    if incident is None and "note" in changes and not _sees_incident(session, actor, cm):
+        # an owner who cannot see the incident adds to the note, never replaces (or empties) what others wrote
+        cm.note = "\n".join(x for x in (before.get("note") or "", changes["note"] or "") if x)
     if "due_on" in changes:
         cm.due_on = data.due_on
     if "review_on" in changes:
@@ -211,7 +230,7 @@ def update_countermeasure(session: Session, *, actor: User, countermeasure_id: i
     session.flush()
     record(session, actor=actor, action="countermeasure.updated", incident_id=cm.incident_id,
            entity="countermeasure", entity_id=cm.id, before=before, after=data.model_dump(exclude_unset=True, mode="json"))
-    return cm_public(session, cm)
+    return _public_for(session, actor, cm)
 
 
 def set_status(session: Session, *, actor: User, countermeasure_id: int, status: str, note: str = "") -> CountermeasurePublic:
@@ -220,6 +239,8 @@ def set_status(session: Session, *, actor: User, countermeasure_id: int, status:
     old = CountermeasureStatus(cm.status)
     if new not in TRANSITIONS[old]:
         raise InvalidTransition(f"a countermeasure cannot go from {old.value} to {new.value}")
+    if new is CountermeasureStatus.dropped and not _sees_incident(session, actor, cm):
+        raise Forbidden("only someone who can see the incident may drop one of its countermeasures")
     if new in REVIEW_OUTCOMES:
         from incidents.cases.models import Incident
 
@@ -240,4 +261,4 @@ def set_status(session: Session, *, actor: User, countermeasure_id: int, status:
            entity="countermeasure", entity_id=cm.id, before={"status": old.value}, after={"status": new.value, "note": note})
     out = cm_public(session, cm)
     events.publish("countermeasure.status", session=session, incident_id=cm.incident_id, actor=actor, countermeasure=out)
-    return out
+    return _public_for(session, actor, cm)

@@ -62,11 +62,11 @@ def read(path: Path) -> Anchor:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         anchor = Anchor.model_validate(data)
     except FileNotFoundError:
-        raise InvalidInput(f"no anchor file {path}", code="anchor_not_found") from None
+        raise InvalidInput("no anchor file %(path)s", code="anchor_not_found", path=str(path)) from None
     except (OSError, ValueError, ValidationError):
-        raise InvalidInput(f"{path} is not an audit anchor", code="anchor_unreadable") from None
+        raise InvalidInput("%(path)s is not an audit anchor", code="anchor_unreadable", path=str(path)) from None
     if anchor.kind != KIND:
-        raise InvalidInput(f"{path} is not an audit anchor", code="anchor_unreadable")
+        raise InvalidInput("%(path)s is not an audit anchor", code="anchor_unreadable", path=str(path))
     return anchor
 
 

@@ -143,8 +143,8 @@ def rekey(session: Session, *, actor: Any = "operator") -> int:
     rows = session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars().all()
     updates, bad = rekey_rows(rows, current_key(), keyring())
     if bad is not None:
-        raise InvalidInput(f"the audit chain does not verify at seq {bad}; nothing was rekeyed",
-                           code="audit_chain_broken")
+        raise InvalidInput("the audit chain does not verify at seq %(seq)s; nothing was rekeyed",
+                           code="audit_chain_broken", seq=bad)
     by_id = {ev.id: ev for ev in rows}
     for u in updates:
         ev = by_id[u["id"]]

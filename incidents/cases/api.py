@@ -6,6 +6,7 @@ import json
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from incidents.api_deps import CurrentUser, SessionDep
@@ -25,6 +26,8 @@ from incidents.cases.schemas import (
     RecipientUpdate,
 )
 from incidents.errors import InvalidInput
+from incidents.system import retention
+from incidents.system.retention import ErasureReport
 
 router = APIRouter(tags=["incidents"])
 _recipient_list = TypeAdapter(list[RecipientIn])
@@ -102,10 +105,14 @@ async def _recipients_from_request(request: Request) -> list[RecipientIn]:
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
             raise InvalidInput("send the CSV as a form field named 'file'")
-        return parse_recipients_csv(await upload.read())
+        return await run_in_threadpool(parse_recipients_csv, await upload.read())
     body = await request.body()
     if ctype in ("text/csv", "application/csv", "text/plain"):
-        return parse_recipients_csv(body)
+        return await run_in_threadpool(parse_recipients_csv, body)
+    return await run_in_threadpool(_recipients_from_json, body)
+
+
+def _recipients_from_json(body: bytes) -> list[RecipientIn]:
     try:
         data = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -128,8 +135,18 @@ async def _recipients_from_request(request: Request) -> list[RecipientIn]:
                  "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
              }, "required": True}})
 async def add_recipients(incident_id: int, request: Request, session: SessionDep, user: CurrentUser):
+    # the body is read here; parsing and the database work (50,000 recipients take seconds) run in a worker
+    # thread, so the event loop keeps answering other requests meanwhile
     recipients = await _recipients_from_request(request)
-    return service.add_recipients(session, actor=user, incident_id=incident_id, recipients=recipients)
+    return await run_in_threadpool(service.add_recipients, session, actor=user, incident_id=incident_id,
+                                   recipients=recipients)
+
+
+@router.post("/incidents/{incident_id}/recipients/{recipient_id}/erase", response_model=ErasureReport)
+def erase_recipient(incident_id: int, recipient_id: int, session: SessionDep, user: CurrentUser):
+    """A recipient's request for erasure (privacy officers): address, name and organisation become a keyed hash,
+    their letters are deleted, and the audit trail keeps the hash instead of the address."""
+    return retention.erase_recipient(session, actor=user, incident_id=incident_id, recipient_id=recipient_id)
 
 
 @router.patch("/incidents/{incident_id}/recipients/{recipient_id}", response_model=RecipientOut)

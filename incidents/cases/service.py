@@ -13,6 +13,7 @@ from sqlmodel import Session
 from incidents import events
 from incidents.audit import service as audit_trail
 from incidents.audit.models import AuditEventPublic
+from incidents.audit.erasure import erase_person
 from incidents.audit.service import record
 from incidents.cases.models import Attachment, Incident, IncidentStatus, Recipient
 from incidents.cases.queries import IncidentFilter, apply_filter
@@ -367,3 +368,7 @@ def remove_recipient(session: Session, *, actor: User, incident_id: int, recipie
     record(session, actor=actor, action="recipient.removed", incident_id=incident.id, entity="recipient",
            entity_id=recipient_id, before=before)
     events.publish("incident.updated", session=session, incident=incident, actor=actor, changed=["recipients"])
+    # a removed recipient's address and name do not stay in the audit trail (nor in the events the removal
+    # caused, such as their response steps): a keyed hash takes their place
+    erase_person(session, actor=actor, incident_id=incident.id, address=before["address"], name=before.get("name"),
+                 reason="recipient removed")

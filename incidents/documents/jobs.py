@@ -20,7 +20,7 @@ from typing import Any
 from sqlmodel import Session
 
 from incidents.audit import service as audit
-from incidents.cases.access import visible_incident
+from incidents.cases.access import require_incident_reader, visible_incident
 from incidents.config import get_settings
 from incidents.documents import service
 from incidents.documents.bulk import MERGED_NAME, write_letters
@@ -68,6 +68,7 @@ def start(session: Session, *, actor: User, incident_id: int, to: str, lang: str
 
 
 def get(session: Session, *, actor: User, job_id: int) -> Job:
+    require_incident_reader(actor)  # the same answer whether the job exists or not
     job = session.get(Job, job_id)
     if job is None or job.kind != LETTERS or not _visible(session, actor, job):
         raise NotFound("no letter job %(id)s", id=job_id)

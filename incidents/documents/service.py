@@ -32,7 +32,7 @@ from incidents.documents.kinds import AUDIENCE_KINDS, KINDS, Audience, DocumentK
 from incidents.documents.models import Document, DocumentContent, DocumentPublic
 from incidents.documents.render import DocumentTemplateError, get_renderer
 from incidents.errors import Forbidden, InvalidInput, NotFound
-from incidents.cases.access import can_manage, visible_incident
+from incidents.cases.access import can_manage, require_incident_reader, visible_incident
 from incidents.organisation import org_profile
 from incidents.people.models import User
 
@@ -270,6 +270,7 @@ def list_documents(session: Session, *, actor: User, incident_id: int) -> list[D
 
 
 def get(session: Session, *, actor: User, document_id: int) -> Document:
+    require_incident_reader(actor)  # the same answer whether the document exists or not
     doc = session.get(Document, document_id)
     if doc is None:
         raise NotFound(f"no document {document_id}")

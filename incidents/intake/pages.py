@@ -6,12 +6,13 @@ reasons and pre-selected, and nothing is created until the user submits it.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from incidents.api_deps import SessionDep
 from incidents.cases import labels
@@ -27,8 +28,27 @@ from incidents.pagekit import CsrfChecked, PageUser, render
 router = APIRouter(include_in_schema=False)
 
 
-def _signer() -> URLSafeSerializer:
-    return URLSafeSerializer(get_settings().resolved_secret_key(), salt="intake-draft")
+# A review form is good for this long, and for one incident: its token carries a nonce that the import's audit
+# event keeps, and a second submission of the same review is refused.
+DRAFT_MAX_AGE_S = 3600
+
+
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(get_settings().resolved_secret_key(), salt="intake-draft")
+
+
+def _already_used(session, user, nonce: str) -> bool:
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from incidents.audit.models import AuditEvent
+    from incidents.types import utcnow
+
+    since = utcnow() - timedelta(seconds=DRAFT_MAX_AGE_S + 60)
+    rows = session.execute(select(AuditEvent.after).where(
+        AuditEvent.actor_id == user.id, AuditEvent.action == "intake.mail_imported", AuditEvent.at >= since))
+    return any(isinstance(after, dict) and after.get("draft") == nonce for (after,) in rows)
 
 
 def _finding_label(code: str) -> str:
@@ -64,7 +84,7 @@ async def review(request: Request, session: SessionDep, user: PageUser):
         if user.locale != "en" and getattr(exc, "message_ja", None):
             message = exc.message_ja
         return render(request, "pages/intake/upload.html", {"error": message}, status_code=exc.status_code)
-    token = _signer().dumps({"uid": user.id, "draft": _slim(draft)})
+    token = _signer().dumps({"uid": user.id, "n": secrets.token_hex(12), "draft": _slim(draft)})
     return _review(request, user, draft, token)
 
 
@@ -99,12 +119,15 @@ async def create(request: Request, session: SessionDep, user: PageUser):
     form = await request.form()
     token = str(form.get("draft_token", ""))
     try:
-        payload = _signer().loads(token)
-    except BadSignature:
+        payload = _signer().loads(token, max_age=DRAFT_MAX_AGE_S)
+    except BadSignature:  # also SignatureExpired
         raise InvalidInput("the review form was altered or has expired; upload the mail again") from None
     if payload.get("uid") != user.id:
         raise InvalidInput("this review belongs to another user; upload the mail again")
-    draft = payload["draft"]
+    draft = {**payload["draft"], "nonce": str(payload.get("n", ""))}
+    if _already_used(session, user, draft["nonce"]):
+        raise InvalidInput("an incident was already created from this review; upload the mail again to report "
+                           "another", code="draft_used")
     accepted = form.get("apply_recipients") == "on"
     values = form_values(form, REVIEW_ASKS)
     # the user's choices on the form are the decision: nothing else is applied on top of them

@@ -172,6 +172,7 @@ def import_mail(session: Session, *, actor: User, draft: dict[str, Any], data: I
             "findings": [{"type": f["type"], "confidence": f["confidence"]} for f in draft.get("findings", [])],
             "accepted": accepted,
             "warnings": [w["code"] for w in draft.get("warnings", [])],
+            "draft": draft.get("nonce"),  # the review form's nonce: one incident per review
         },
     )
     return created

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
+from incidents.config import get_settings
 from incidents.api_deps import CurrentUser, SessionDep
 from incidents.errors import InvalidInput
 from incidents.notify import service as notify
@@ -188,8 +189,10 @@ def my_calendar(session: SessionDep, user: CurrentUser):
 
 @router.get("/calendar/feed-url")
 def calendar_feed_url(request: Request, user: CurrentUser):
-    """A URL to subscribe to in a calendar client (it carries a secret token: keep it private)."""
-    return {"url": str(request.url_for("calendar_feed", token=feed_token(user)))}
+    """A URL to subscribe to in a calendar client (it carries a secret token: keep it private). Built from the
+    configured base URL, never from the request's Host header (which the client chooses)."""
+    path = request.app.url_path_for("calendar_feed", token=feed_token(user))
+    return {"url": get_settings().base_url.rstrip("/") + path}
 
 
 @router.get("/calendar/feed/{token}.ics", response_class=Response, name="calendar_feed")
