@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, literal, select, update
 from sqlmodel import Session
 
 from incidents.audit.service import record
@@ -65,9 +65,10 @@ class Target:
 def _targets(session: Session, incident_id: int, *, address: str | None, everyone: bool) -> list[Target]:
     if bool(address) == everyone:
         raise InvalidInput("choose one wrong recipient or all of them")
+    # joined on the step's unique key (incident, "deletion:<address>"): one index look-up per recipient
     q = (select(Recipient, Step)
          .join(Step, (Step.incident_id == Recipient.incident_id)
-               & (Step.recipient_address == func.lower(Recipient.address)) & (Step.kind == "deletion"))
+               & (Step.key == literal("deletion:").concat(func.lower(func.trim(Recipient.address)))))
          .where(Recipient.incident_id == incident_id, Recipient.kind == "unintended",
                 Step.status != StepStatus.not_applicable)
          .order_by(Recipient.position, Recipient.id))
