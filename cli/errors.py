@@ -14,7 +14,16 @@ from incidents.errors import DomainError
 from incidents.i18n import LabelTable, get_locale, translations
 from incidents.i18n import gettext as _
 
-MAX_LISTED = 6
+try:  # typer 0.22 and later carry their own copy of click: its usage errors are that copy's classes
+    from typer._click import exceptions as _typer_click
+except ImportError:  # pragma: no cover - an older typer uses click itself
+    _typer_click = None
+
+# The usage errors of the command line, whichever click raised them.
+CLICK_ERRORS: tuple[type[Exception], ...] = (click.ClickException,) + (
+    (_typer_click.ClickException,) if _typer_click is not None else ())
+
+MAX_LISTED = 20  # entries of a list named one by one for the same problem
 
 
 def _field(loc: tuple[Any, ...], names: LabelTable | None) -> str:
@@ -80,49 +89,66 @@ def _problem(err: dict[str, Any]) -> str:
 
 
 def validation_message(exc: ValidationError, names: LabelTable | None = FIELD_NAMES) -> str:
-    """Every bad field in one line: «label (key): problem; label (key): problem…»."""
-    parts = []
-    for err in exc.errors()[:MAX_LISTED]:
+    """Every bad field in one line: «label (key): problem; label (key): problem…». Nothing is left out: the
+    same problem in many entries of a list (5,000 recipients) is said once for that field, with the entries."""
+    groups: dict[tuple[tuple[Any, ...], str], list[tuple[Any, ...]]] = {}
+    for err in exc.errors():
         loc = tuple(p for p in err.get("loc", ()) if p not in ("body",))
-        problem = _problem(err)
-        parts.append(f"{_field(loc, names)}: {problem}" if loc else problem)
-    more = exc.error_count() - MAX_LISTED
-    line = "; ".join(parts)
-    if more > 0:
-        line += " " + _("(and %(n)s more)", n=more)
-    return line
+        shape = tuple("*" if isinstance(p, int) else p for p in loc)
+        groups.setdefault((shape, _problem(err)), []).append(loc)
+    parts = []
+    for (shape, problem), locs in groups.items():
+        if not locs[0]:
+            parts.append(problem)
+        elif len(locs) == 1:
+            parts.append(f"{_field(locs[0], names)}: {problem}")
+        else:
+            rows = [", ".join(str(p + 1) for p in loc if isinstance(p, int)) for loc in locs]
+            listed = ", ".join(_("no. %(n)s", n=r) for r in rows[:MAX_LISTED])
+            entries = _("%(n)s entries: %(which)s", n=f"{len(locs):,}", which=listed + (" …" if len(rows) > MAX_LISTED else ""))
+            parts.append(f"{_field(shape, names)}: {problem} ({entries})")
+    return "; ".join(parts)
 
 
-def click_message(exc: click.ClickException) -> str:
+def _is(obj: Any, name: str) -> bool:
+    """`obj` is an instance of click's class `name` (of click itself or of typer's copy)."""
+    return any(c.__name__ == name for c in type(obj).__mro__)
+
+
+def click_message(exc: Exception) -> str:
     """A usage error in the user's language (click's own text is English)."""
-    if isinstance(exc, click.NoSuchOption):
+    if _is(exc, "NoSuchOption"):
         text = _("there is no option %(option)s", option=exc.option_name)
         if exc.possibilities:
             text += " " + _("(did you mean %(options)s?)", options=", ".join(sorted(exc.possibilities)))
         return text
-    if isinstance(exc, click.MissingParameter):
+    if _is(exc, "MissingParameter"):
         param = exc.param
         name = "/".join(param.opts) if param is not None and param.opts else (param.name if param else "?")
         if param is not None and param.param_type_name == "argument":
-            return _("%(name)s is missing", name=(param.human_readable_name if param else name).upper())
+            shown = getattr(param, "human_readable_name", None) or getattr(param, "name", None) or name
+            return _("%(name)s is missing", name=str(shown).upper())
         return _("%(option)s is required", option=name)
-    if isinstance(exc, click.BadParameter):
+    if _is(exc, "BadParameter"):
         param = exc.param
         name = "/".join(param.opts) if param is not None and param.opts else (param.name if param else "")
         ptype = getattr(param, "type", None)
-        if isinstance(ptype, click.Choice):
+        if _is(ptype, "Choice"):
             problem = _("choose one of %(choices)s", choices=", ".join(map(str, ptype.choices)))
-        elif isinstance(ptype, (click.types.IntParamType, click.types.FloatParamType)):
+        elif _is(ptype, "IntParamType") or _is(ptype, "FloatParamType"):
             problem = _("a number is needed")
-        elif isinstance(ptype, click.Path):
+        elif _is(ptype, "Path"):
             problem = _("no such file")
         else:
             problem = _("not valid")
         return f"{name}: {problem}" if name else problem
     message = exc.format_message()
+    if _is(exc, "BadOptionUsage") and "requires an argument" in message:
+        return _("%(option)s needs a value", option=getattr(exc, "option_name", "") or message.split("'")[1])
     if message.startswith("No such command"):
         return _("there is no such command: %(name)s (see incidents --help)", name=message.split("'")[1]
                  if "'" in message else message)
     if message.startswith("Got unexpected extra argument"):
-        return _("too many arguments: %(args)s", args=message.split("(", 1)[-1].rstrip(")"))
+        extra = message[message.rindex(" (") + 2:message.rindex(")")] if " (" in message and ")" in message else message
+        return _("too many arguments: %(args)s", args=extra)
     return translations(get_locale()).gettext(message)

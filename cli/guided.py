@@ -103,7 +103,7 @@ def _address(question: str, *, default: str | None = None, required: bool = Fals
 def _field() -> str:
     options = FIELDS.options()
     while True:
-        answer = typer.prompt("  " + _("To, Cc or Bcc"), default="to").strip().lower()
+        answer = typer.prompt("  " + _("To, Cc or Bcc"), default=FIELDS.label("to")).strip().lower()
         for i, (code, text) in enumerate(options, 1):
             if answer in (code, text.lower(), str(i)):
                 return code

@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 
 import cli
 from cli.common import CliError, err_console, guess_language, set_language_override
-from cli.errors import click_message, validation_message
+from cli.errors import CLICK_ERRORS, click_message, validation_message
 from incidents import i18n
 from incidents.errors import DomainError
 from incidents.migrations import NotMigrated
@@ -53,7 +53,7 @@ class IncidentsGroup(TyperGroup):
             rv = super().main(*args, **kwargs)
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
-        except click.ClickException as exc:
+        except CLICK_ERRORS as exc:
             _say(click_message(exc))
             sys.exit(1)
         except CliError as exc:

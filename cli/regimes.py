@@ -28,7 +28,7 @@ from incidents.regimes.catalogue import Entrustment, To
 from incidents.regimes.forms import RegulatorForm
 from incidents.regimes.models import LogKind
 from incidents.regimes.ppc_form import build_form
-from incidents.times import parse_date, parse_datetime
+from incidents.times import format_datetime, parse_date, parse_datetime
 
 IncidentId = Annotated[int, typer.Argument(help="Incident number")]
 ObligationKey = Annotated[str, typer.Argument(help="Obligation key, e.g. appi:preliminary, pmark:final")]
@@ -41,7 +41,7 @@ regulator_app = typer.Typer(help="The regulator forms, ready to paste.", no_args
 
 
 def _local(dt) -> str:
-    return "" if dt is None else dt.astimezone(get_settings().tz).strftime("%Y-%m-%d %H:%M")
+    return format_datetime(dt)
 
 
 def obligations(incident_id: IncidentId, as_user: AsUser = None, as_json: JsonOut = False,

@@ -18,7 +18,8 @@ from incidents.response import actions, service
 from incidents.response.ics import calendar_for
 
 IncidentId = Annotated[int, typer.Argument(help="Incident number")]
-StepKey = Annotated[str, typer.Argument(help="Step key, e.g. decision, containment, apology:a@b.example")]
+StepKey = Annotated[str, typer.Argument(help="The step: its number in `incidents steps ID`, or its key "
+                                                "(e.g. decision, containment, apology:a@b.example)")]
 Recipient = Annotated[str, typer.Option("--recipient", help="Recipient address")]
 Note = Annotated[str, typer.Option("--note", help="A note kept with the step")]
 
@@ -50,9 +51,21 @@ def steps(
     if as_json:
         print_json(out)
         return
-    table(None, [_("Step"), _("Who acts"), _("Due"), _("Status"), _("Note"), _("Key")],
-          [[s.title, STEP_ROLES.label(s.role), _local(s.due_at) + (" " + _("overdue") if s.overdue else ""),
-            STEP_STATUSES.label(s.status), s.note or s.waive_reason, s.key] for s in out])
+    # the number is what `step done ID N` takes: a person never needs to read or type a key
+    table(None, ["#", _("Step"), _("Who acts"), _("Due"), _("Status"), _("Note")],
+          [[s.id, s.title, STEP_ROLES.label(s.role), _local(s.due_at) + (" " + _("overdue") if s.overdue else ""),
+            STEP_STATUSES.label(s.status), s.note or s.waive_reason] for s in out])
+
+
+def _key(session, actor, incident_id: int, given: str) -> str:
+    """The step's key from its number in `incidents steps` (or the key itself)."""
+    if not given.strip().isdigit():
+        return given
+    number = int(given)
+    for s in service.list_steps(session, actor=actor, incident_id=incident_id, include_not_applicable=True):
+        if s.id == number:
+            return s.key
+    fail("incident %(id)s has no step number %(n)s (see incidents steps %(id)s)", id=incident_id, n=number)
 
 
 @step_app.command("done")
@@ -60,6 +73,7 @@ def step_done(incident_id: IncidentId, key: StepKey, as_user: AsUser = None, not
               as_json: JsonOut = False):
     """Mark a step done."""
     with command_session(as_user) as (session, actor):
+        key = _key(session, actor, incident_id, key)
         step = service.to_public(actions.complete_step(session, actor=actor, incident_id=incident_id, key=key, note=note),
                                  locale=get_locale())
     print_json(step) if as_json else say(_step_line(step))
@@ -71,6 +85,7 @@ def step_waive(incident_id: IncidentId, key: StepKey,
                as_user: AsUser = None, as_json: JsonOut = False):
     """Waive a step, with a reason (managers; officers for the decision and officer steps)."""
     with command_session(as_user) as (session, actor):
+        key = _key(session, actor, incident_id, key)
         step = service.to_public(actions.waive_step(session, actor=actor, incident_id=incident_id, key=key, reason=reason),
                                  locale=get_locale())
     print_json(step) if as_json else say(f"{_step_line(step)} ({step.waive_reason})")

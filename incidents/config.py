@@ -114,7 +114,7 @@ class Settings(BaseSettings):
     org_industry: str = ""  # 業種 (the PPC form and the P-mark report), e.g. 小売業
     base_url: str = "http://127.0.0.1:8000"
 
-    # Regimes (issue 16): which duties apply besides the PPC's (incidents/regimes/catalogue.py):
+    # Regimes: which duties apply besides the PPC's (incidents/regimes/catalogue.py):
     # comma-separated appi, gdpr, pmark, fsa, meti, mic, accredited, local_gov
     regimes: str = "appi,gdpr"
     regimes_fsa_batch: bool = False  # the industry association accepts minor misdeliveries quarterly

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from incidents.i18n import lower_first
+from incidents.regimes.labels import OBLIGATION_KINDS
+
 UNKNOWN = {"ja": "調査中", "en": "not yet known"}
-PHASES = {"preliminary": ("速報", "preliminary report"), "final": ("確報", "final report")}
+# (Japanese, English within a sentence) of the report kinds, from the regimes' label table
+PHASES = {p: (OBLIGATION_KINDS.label(p, "ja"), lower_first(OBLIGATION_KINDS.label(p, "en"))) for p in ("preliminary", "final")}
 
 
 def _field(label: str, value: Any, key: str = "") -> dict[str, Any]:

@@ -11,8 +11,9 @@ from incidents.cases.labels import DATA_ITEMS
 from incidents.regimes import narrative as N
 from incidents.regimes.catalogue import Entrustment
 from incidents.regimes.forms import CaseView, FormSection, RegulatorForm, field_
+from incidents.regimes.labels import OBLIGATION_KINDS
 
-PHASE_JA = {"preliminary": "速報", "final": "確報"}
+PHASE_JA = {phase: OBLIGATION_KINDS.label(phase, "ja") for phase in ("preliminary", "final")}
 
 
 def _safety(view: CaseView) -> str:

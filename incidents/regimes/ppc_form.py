@@ -19,7 +19,7 @@ from incidents.cases.access import visible_incident
 from incidents.people.models import User
 from incidents.regimes import narrative as N
 from incidents.regimes.catalogue import Entrustment, Regime, To
-from incidents.regimes.labels import ADDRESSEES
+from incidents.regimes.labels import ADDRESSEES, OBLIGATION_KINDS
 from incidents.regimes.evaluate import appi_addressee
 from incidents.regimes.forms import CaseView, FormSection, RegulatorForm, compare, field_, gather
 from incidents.regimes.models import ObligationStatus
@@ -37,7 +37,7 @@ SITUATIONS = {
 }
 NUMBERS = {Ground.sensitive_data: 1, Ground.financial_damage: 2, Ground.improper_purpose: 3,
            Ground.over_1000_persons: 4, Ground.over_100_persons: 4}
-PHASE_JA = {"preliminary": "速報", "final": "確報"}
+PHASE_JA = {phase: OBLIGATION_KINDS.label(phase, "ja") for phase in ("preliminary", "final")}
 
 
 def build_form(session: Session, *, actor: User, incident_id: int, phase: str = "preliminary", form: str = "ppc",

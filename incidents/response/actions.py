@@ -20,6 +20,7 @@ from sqlmodel import Session
 from incidents.audit.service import record
 from incidents.cases.models import Incident, IncidentStatus
 from incidents.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from incidents.i18n import gettext as _
 from incidents.cases.access import can_manage, visible_incident
 from incidents.people.models import User
 from incidents.response.models import ApologyChannel, Step, StepStatus
@@ -271,27 +272,31 @@ def import_confirmations(session: Session, *, actor: User, incident_id: int, csv
         address, opened = row.get("address", "").lower(), row.get("opened", "").lower()
         if row.get("reference"):
             if not references.is_valid(row["reference"]):
-                errors.append(f"line {line}: {row['reference'][:40]!r} is not a valid reference number")
+                errors.append(_("line %(line)s: %(value)s is not a valid reference number", line=line,
+                                value=row["reference"][:40]))
                 continue
             found = by_reference.get(references.normalise(row["reference"]))
             if found is None or (address and address != found):
-                errors.append(f"line {line}: reference number {references.normalise(row['reference'])} "
-                              "is not a recipient of this incident" if found is None else
-                              f"line {line}: reference number {references.normalise(row['reference'])} "
-                              f"belongs to another address than {address}")
+                ref = references.normalise(row["reference"])
+                errors.append(_("line %(line)s: reference number %(ref)s is not a recipient of this incident",
+                                line=line, ref=ref) if found is None else
+                              _("line %(line)s: reference number %(ref)s belongs to another address than %(address)s",
+                                line=line, ref=ref, address=address))
                 continue
             address = found
         step = steps.get(address)
         if step is None:
-            errors.append(f"line {line}: {address or '(empty)'} is not an unintended recipient of this incident")
+            errors.append(_("line %(line)s: %(address)s is not an unintended recipient of this incident", line=line,
+                            address=address or _("(empty)")))
             continue
         if opened not in Opened.__members__:
-            errors.append(f"line {line}: opened must be yes, no or unknown, not {opened!r}")
+            errors.append(_("line %(line)s: opened must be yes, no or unknown, not %(value)s", line=line,
+                            value=opened or _("(empty)")))
             continue
         try:
             at = parse_datetime(row["confirmed_at"]) if row.get("confirmed_at") else now
         except ValueError:
-            errors.append(f"line {line}: confirmed_at is not a date and time (e.g. 2026-11-28 15:20)")
+            errors.append(_("line %(line)s: confirmed_at is not a date and time (e.g. 2026-11-28 15:20)", line=line))
             continue
         rows.append(dict(b_id=step.id, b_opened=opened, b_confirmed_at=at, b_note=row.get("note") or step.note,
                          b_status=StepStatus.waived if step.status == StepStatus.waived else StepStatus.done))
@@ -308,7 +313,7 @@ def import_confirmations(session: Session, *, actor: User, incident_id: int, csv
     record(session, actor=actor, action="deletion.imported", incident_id=incident_id, entity="playbook",
            entity_id=incident_id, after={"confirmed": len(rows), "errors": len(errors)})
     sync_playbook(session, incident=incident, actor=actor)
-    return BulkResult(updated=len(rows), skipped=len(errors), errors=errors[:100])
+    return BulkResult(updated=len(rows), skipped=len(errors), errors=errors)  # every rejected line, named
 
 
 def blocking_steps(session: Session, incident_id: int) -> list[str]:
