@@ -76,8 +76,8 @@ def test_csv_import_matches_returned_forms_by_reference(make_user, make_incident
     with session_scope() as s:
         result = actions.import_confirmations(s, actor=manager, incident_id=incident.id, csv_text=csv_text)
     assert (result.updated, result.skipped) == (2, 2)
-    assert "line 4" in result.errors[0] and "not a valid reference" in result.errors[0]
-    assert "line 5" in result.errors[1]
+    assert "4行目" in result.errors[0] and "整理番号として正しくありません" in result.errors[0]  # the reader's language (ja)
+    assert "5行目" in result.errors[1]
     with session_scope() as s:
         opened = {st.recipient_address: st.opened for st in response.list_steps(s, actor=manager, incident_id=incident.id)
                   if st.kind == "deletion"}

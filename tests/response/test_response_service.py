@@ -118,7 +118,7 @@ def test_bulk_mark_all_sent_and_csv_import(team, make_incident):
             f"P{i}@x.example,no,2026-04-02T10:00:00+09:00,\n" for i in range(299)) + "nobody@x.example,no,,\np299@x.example,maybe,,\n"
         result = actions.import_confirmations(s, actor=employee, incident_id=inc.id, csv_text=csv_text)
         assert (result.updated, result.skipped) == (299, 2)
-        assert "line 301" in result.errors[0] and "maybe" in result.errors[1]
+        assert "301行目" in result.errors[0] and "maybe" in result.errors[1]  # in the reader's language (ja)
         assert service.get_assessment(s, actor=officer, incident_id=inc.id).appi.reportable
         actions.confirm_deletion(s, actor=employee, incident_id=inc.id, address="p299@x.example", opened="no")
         assert service.get_assessment(s, actor=officer, incident_id=inc.id).appi.exemption == "deleted_unread"
