@@ -43,7 +43,7 @@ def test_ten_failures_per_account_then_429_with_retry_after(client, make_user):
     assert 0 < int(r.headers["retry-after"]) <= 15 * 60
     assert "15" in r.text  # the message says how long to wait
     with session_scope(write=False) as s:
-        actions = [a for (a,) in s.execute(select(AuditEvent.action).where(AuditEvent.action.like("login.%")))]
+        actions = [a for (a,) in s.execute(select(AuditEvent.action).where(AuditEvent.action.like("login.%")).order_by(AuditEvent.seq))]
     assert actions.count("login.failed") == 10 and actions[-1] == "login.locked_out"
     # another account from the same address is not affected
     other = make_user("employee")
