@@ -141,6 +141,9 @@ def create_app(*, check_migrations: bool = True) -> FastAPI:
         app.include_router(module.router, prefix="/api/v1", dependencies=[bounds.CHECKED])
     for module in plugins.modules("pages"):
         app.include_router(module.router, dependencies=[bounds.CHECKED])
+    from incidents.people import scim_api  # SCIM 2.0 (/scim/v2): its own auth, media type and errors
+
+    app.include_router(scim_api.router)
     contract.install(app, bounds.annotate)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     apidocs.install(app)

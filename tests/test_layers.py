@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
 ]
 # Interfaces (a domain's api.py and pages.py, and the page kit they share) are mounted by the app and may use
 # any domain; their rules of access live in the services they call.
-INTERFACES = ("api", "pages", "account_pages", "sessions_pages", "org_pages", "sso_pages")
+INTERFACES = ("api", "pages", "account_pages", "sessions_pages", "org_pages", "sso_pages", "scim_api")
 # Imports that still run upward, each a debt with its owner (see the notes in docs/SPINE.md).
 KNOWN = {
     ("incidents.response.assessment", "incidents.regimes.public"),

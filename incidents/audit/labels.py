@@ -101,4 +101,7 @@ AUDIT_ACTIONS = LabelTable("audit_action", {
     "user.sso_linked": "Linked to the identity provider",
     "user.sso_updated": "Updated from the identity provider",
     "settings.password_login_changed": "Password sign-in turned on or off",
+    "group.added": "Group added by the identity provider",
+    "group.changed": "Group changed by the identity provider",
+    "group.removed": "Group removed by the identity provider",
 })

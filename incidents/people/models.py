@@ -52,6 +52,9 @@ class User(SQLModel, table=True):
     # Identifiers given by the identity provider: the OpenID Connect subject, SCIM's externalId.
     sso_subject: str | None = Field(default=None, sa_column=Column(String(255), unique=True, nullable=True))
     external_id: str | None = Field(default=None, max_length=255)
+    # SCIM: the userName and the attributes the provider sent (JSON), so they read back as sent.
+    scim_user_name: str | None = Field(default=None, sa_column=Column(String(255), unique=True, nullable=True))
+    scim_data: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
     @property
     def mfa_enabled(self) -> bool:
@@ -134,6 +137,7 @@ class Group(SQLModel, table=True):
     external_id: str | None = Field(default=None, max_length=255)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    scim_data: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class GroupMember(SQLModel, table=True):
