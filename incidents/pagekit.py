@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import FileSystemLoader, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
@@ -66,6 +66,20 @@ def page_locale(request: Request, user) -> str:
     return i18n.set_locale(user.locale if user else get_settings().default_locale)
 
 
+def _unread(user) -> int:
+    """The user's unread in-app notifications (the header's count)."""
+    if user is None or getattr(user, "id", None) is None:
+        return 0
+    from sqlalchemy import func, select
+
+    from incidents.db import session_scope
+    from incidents.notify.models import InAppNotification
+
+    with session_scope(write=False) as s:
+        return s.execute(select(func.count()).select_from(InAppNotification).where(
+            InAppNotification.user_id == user.id, InAppNotification.read_at.is_(None))).scalar_one()
+
+
 def render(request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
     user = getattr(request.state, "viewer", None)
     locale = page_locale(request, user)
@@ -77,6 +91,8 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "org_name": get_settings().org_name if locale == "ja" else get_settings().org_name_en,
         "csrf_token": token,
         "csrf_input": lambda: Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(token)}">'),
+        "flashes": request.session.pop("flash", []) if "flash" in request.session else [],
+        "unread": _unread(user),
         **(context or {}),
     }
     html = env.get_template(template).render(ctx)
@@ -111,6 +127,19 @@ async def verify_csrf(request: Request) -> None:
 
 
 PageUser = Annotated[User, Depends(page_user)]
+
+
+def flash(request: Request, text: str, kind: str = "ok") -> None:
+    """A message shown once, on the next page this browser renders (after the redirect of a form post)."""
+    request.session["flash"] = [*request.session.get("flash", []), {"text": text[:2000], "kind": kind}][-5:]
+
+
+def done(request: Request, url: str, text: str | None = None) -> RedirectResponse:
+    """Post/redirect/get: back to `url` (with its filters and #anchor, so the page opens where the person was),
+    saying what was done."""
+    if text:
+        flash(request, text)
+    return RedirectResponse(url, status_code=303)
 CsrfChecked = Depends(verify_csrf)
 
 

@@ -8,18 +8,21 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from incidents.api_deps import SessionDep
+from incidents.audit.pages import trail_context, trail_filter
 from incidents.cases import labels, service
 from incidents.cases.forms import FormInvalid, form_values, incident_from_form
 from incidents.cases.queries import IncidentFilter
 from incidents.cases.record import record_of
 from incidents.config import get_settings
+from incidents.control_room import audit_view
 from incidents.i18n import gettext as _
 from incidents.cases.access import can_manage
 from incidents.people.access import managed_department_ids
 from incidents.pagekit import CsrfChecked, PageUser, incident_sections, render
+from incidents.response import worklist_pages
 
 router = APIRouter(include_in_schema=False)
-RECIPIENTS_PER_PAGE = 50
+router.include_router(worklist_pages.router)
 
 
 @router.get("/")
@@ -56,14 +59,17 @@ async def report_submit(request: Request, session: SessionDep, user: PageUser):
 
 
 @router.get("/incidents/{incident_id}")
-def incident_page(request: Request, session: SessionDep, user: PageUser, incident_id: int, rpage: int = 1):
+def incident_page(request: Request, session: SessionDep, user: PageUser, incident_id: int):
     incident = service.get(session, actor=user, incident_id=incident_id)
     public = service.public(record_of(session, incident))
-    recipients = service.list_recipients(session, actor=user, incident_id=incident_id, page=rpage,
-                                         per_page=RECIPIENTS_PER_PAGE)
-    events = service.timeline(session, actor=user, incident_id=incident_id)
+    params = dict(request.query_params)
+    work = worklist_pages.view(request, session, user, incident_id, is_open=incident.status == "open")
+    tf, tpage = trail_filter(params)
+    trail = audit_view.incident_timeline(session, actor=user, incident_id=incident_id, filters=tf, page=tpage)
+    keep = {k: v for k, v in params.items() if k in worklist_pages.PARAMS}
     return render(request, "pages/incident.html", {
-        "incident": public, "recipients": recipients, "events": events,
+        "incident": public, "w": work,
+        **trail_context(f"/incidents/{incident_id}", params, trail, tf, anchor="timeline", keep=keep),
         "can_manage": can_manage(session, user, incident), "reported": request.query_params.get("reported"),
         "sections": incident_sections(session=session, user=user, incident=incident), **labels.form_options(),
     })

@@ -31,13 +31,13 @@ def control_room(request: Request, session: SessionDep, user: PageUser,
                  department: str | None = Query(None, max_length=12), type: str | None = Query(None, max_length=40),
                  days: int = Query(7, ge=1, le=90), months: int = Query(6, ge=1, le=24),
                  ipage: int = Query(1, ge=1), opage: int = Query(1, ge=1), upage: int = Query(1, ge=1),
-                 rpage: int = Query(1, ge=1)):
+                 rpage: int = Query(1, ge=1), xpage: int = Query(1, ge=1)):
     room.require_room(session, user)
     f = room.RoomFilter(department_id=_int(department), mistake_type=type or None, days=days, months=months)
     now = utcnow()
     locale = get_locale()
     params = {"department": department or "", "type": type or "", "days": days, "months": months,
-              "ipage": ipage, "opage": opage, "upage": upage, "rpage": rpage}
+              "ipage": ipage, "opage": opage, "upage": upage, "rpage": rpage, "xpage": xpage}
 
     def link(anchor: str = "", **changes) -> str:
         q = {k: v for k, v in (params | changes).items() if v not in ("", None) and not (k.endswith("page") and v == 1)}
@@ -53,6 +53,7 @@ def control_room(request: Request, session: SessionDep, user: PageUser,
         "labels": labels,
         "counts": room.counts(session, user, f, now=now),
         "incidents": room.open_incidents(session, user, f, page=ipage, now=now),
+        "regulator_overdue": room.steps(session, user, f, which="regulator_overdue", page=xpage, now=now),
         "overdue": room.steps(session, user, f, which="overdue", page=opage, now=now),
         "upcoming": room.steps(session, user, f, which="upcoming", page=upage, now=now),
         "regulator": room.steps(session, user, f, which="regulator", page=rpage, now=now),

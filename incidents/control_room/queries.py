@@ -84,7 +84,7 @@ def _page(total: int, page: int, per_page: int) -> tuple[int, int]:
 
 def open_incidents(session: Session, actor: User, f: RoomFilter, *, page: int = 1, per_page: int = PER_PAGE,
                    now: datetime | None = None) -> Paged:
-    """Open incidents, the one with the most pressing pending step first."""
+    """Open incidents, the newest first (what is late is listed above them, step by step)."""
     now = now or utcnow()
     conds = [Incident.status == IncidentStatus.open, *_where(session, actor, f)]
     total = session.execute(select(func.count()).select_from(Incident).where(*conds)).scalar_one()
@@ -99,7 +99,7 @@ def open_incidents(session: Session, actor: User, f: RoomFilter, *, page: int = 
         .join(Department, Department.id == Incident.department_id).join(User, User.id == Incident.reporter_id)
         .outerjoin(agg, agg.c.iid == Incident.id)
         .where(*conds)
-        .order_by(late.desc(), agg.c.next_due.is_(None), agg.c.next_due, Incident.id.desc())
+        .order_by(Incident.reported_at.desc(), Incident.id.desc())  # the newest first: a new case is never hidden
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
     items = [{"incident": i, "department": d, "reporter": r, "next_due": _aware(nd), "overdue": n or 0}
@@ -119,7 +119,8 @@ def _aware(value):
 
 def steps(session: Session, actor: User, f: RoomFilter, *, which: str, page: int = 1, per_page: int = PER_PAGE,
           now: datetime | None = None, count_only: bool = False) -> Paged:
-    """Pending steps of open incidents: `overdue`, `upcoming` (due within f.days) or `regulator` deadlines.
+    """Pending steps of open incidents: `regulator_overdue`, `overdue` (other steps), `regulator` deadlines and
+    `upcoming` steps due within f.days.
 
     Per-recipient steps of one kind are one line (\"apology, 12 recipients\"): a manager acts per incident.
     Items: {"incident", "kind", "due_at" (the earliest), "count", "recipient" (when only one)}.
@@ -127,12 +128,17 @@ def steps(session: Session, actor: User, f: RoomFilter, *, which: str, page: int
     now = now or utcnow()
     conds = [Step.status == StepStatus.pending, Step.due_at.is_not(None), Incident.status == IncidentStatus.open,
              *_where(session, actor, f)]
-    if which == "overdue":
-        conds.append(Step.due_at < now)
+    # Each pending step is in one list at most: regulator deadlines apart from the other steps, overdue apart
+    # from what is still to come (an overdue regulator deadline is never "in the next days").
+    regulator, other = Step.kind.in_(REGULATOR_STEPS), Step.kind.not_in(REGULATOR_STEPS)
+    if which == "regulator_overdue":
+        conds += [regulator, Step.due_at < now]
+    elif which == "overdue":
+        conds += [other, Step.due_at < now]
     elif which == "upcoming":
-        conds += [Step.due_at >= now, Step.due_at < now + timedelta(days=f.days)]
+        conds += [other, Step.due_at >= now, Step.due_at < now + timedelta(days=f.days)]
     elif which == "regulator":
-        conds += [Step.kind.in_(REGULATOR_STEPS), Step.due_at < now + timedelta(days=f.days)]
+        conds += [regulator, Step.due_at >= now, Step.due_at < now + timedelta(days=f.days)]
     else:
         raise InvalidInput(f"unknown list {which!r}")
     n_steps = session.execute(select(func.count()).select_from(Step).join(Incident, Incident.id == Step.incident_id)
@@ -150,7 +156,7 @@ def steps(session: Session, actor: User, f: RoomFilter, *, which: str, page: int
     incidents = {i.id: i for i in session.execute(
         select(Incident).where(Incident.id.in_({r.incident_id for r in rows} or {-1}))).scalars()}
     items = [{"incident": incidents[r.incident_id], "kind": r.kind, "due_at": _aware(r.due_at), "count": r.n,
-              "recipient": r.recipient if r.n == 1 else None} for r in rows]
+              "recipient": r.recipient if r.n == 1 else None, "regulator": r.kind in REGULATOR_STEPS} for r in rows]
     return Paged(items, total, page, pages, n_steps)
 
 
@@ -162,10 +168,12 @@ def counts(session: Session, actor: User, f: RoomFilter, *, now: datetime | None
     start = _month_start(now, 0)
     month_n = session.execute(select(func.count()).select_from(Incident)
                               .where(Incident.discovered_at >= start, *conds)).scalar_one()
+    # each tile counts the lines of the list it links to (a line is one kind of step of one incident)
     return {"open": open_n, "this_month": month_n,
-            "overdue": steps(session, actor, f, which="overdue", now=now, count_only=True).steps,
-            "upcoming": steps(session, actor, f, which="upcoming", now=now, count_only=True).steps,
-            "regulator": steps(session, actor, f, which="regulator", now=now, count_only=True).steps}
+            "overdue": steps(session, actor, f, which="overdue", now=now, per_page=1).total,
+            "regulator_overdue": steps(session, actor, f, which="regulator_overdue", now=now, per_page=1).total,
+            "upcoming": steps(session, actor, f, which="upcoming", now=now, per_page=1).total,
+            "regulator": steps(session, actor, f, which="regulator", now=now, per_page=1).total}
 
 
 # ---- charts' data ---------------------------------------------------------------------------------

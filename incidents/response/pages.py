@@ -11,14 +11,20 @@ from fastapi.responses import RedirectResponse
 from incidents.api_deps import SessionDep
 from incidents.i18n import get_locale
 from incidents.i18n import gettext as _
+from incidents.i18n import ngettext
 from incidents.notify import service as notify
-from incidents.response import actions, service
+from incidents.response import actions, service, worklist_pages
 from incidents.times import format_datetime, format_span
 from incidents.types import utcnow
-from incidents.pagekit import CsrfChecked, PageUser, incident_section, render
+from incidents.pagekit import CsrfChecked, PageUser, done, incident_section, render
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 200
+
+
+def _title(step) -> str:
+    ja, en = service.step_titles(step.kind, step.recipient_address)
+    return ja if get_locale() == "ja" else en
 
 
 def countdown(due: datetime | None, now: datetime, locale: str) -> tuple[str, str]:
@@ -34,14 +40,7 @@ def countdown(due: datetime | None, now: datetime, locale: str) -> tuple[str, st
 @incident_section(20, "pages/response/_section.html")
 def response_section(*, session, user, incident):
     locale, now = get_locale(), utcnow()
-    steps = service.list_steps(session, actor=user, incident_id=incident.id)
-    general = [s for s in steps if not s.recipient_address]
-    per_recipient = [s for s in steps if s.recipient_address]
-    by_address: dict[str, dict] = {}
-    for s in per_recipient:
-        row = by_address.setdefault(s.recipient_address, {"address": s.recipient_address})
-        row[s.kind] = s
-    rows = list(by_address.values())
+    general = service.list_steps(session, actor=user, incident_id=incident.id, general_only=True)
     assessment = service.assessment_of(session, incident)
 
     def view(s):
@@ -52,8 +51,6 @@ def response_section(*, session, user, incident):
 
     return {
         "steps": [view(s) for s in general],
-        "recipients": rows[:PER_PAGE],
-        "recipients_total": len(rows),
         "counts": service.step_counts(session, actor=user, incident_id=incident.id),
         "assessment": assessment,
         "decided": actions.decided(session, incident.id),
@@ -64,8 +61,11 @@ def response_section(*, session, user, incident):
     }
 
 
-def _back(incident_id: int) -> RedirectResponse:
-    return RedirectResponse(f"/incidents/{incident_id}#response", status_code=303)
+def _back(incident_id: int, request: Request | None = None, text: str | None = None, anchor: str = "response"):
+    """Back to where the person was on the incident page, saying what was done."""
+    if request is None:
+        return RedirectResponse(f"/incidents/{incident_id}#{anchor}", status_code=303)
+    return done(request, f"/incidents/{incident_id}#{anchor}", text)
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -75,22 +75,22 @@ async def _form(request: Request) -> dict[str, str]:
 @router.post("/incidents/{incident_id}/response/steps/{key}/done", dependencies=[CsrfChecked])
 async def step_done(incident_id: int, key: str, request: Request, session: SessionDep, user: PageUser):
     form = await _form(request)
-    actions.complete_step(session, actor=user, incident_id=incident_id, key=key, note=form.get("note", ""))
-    return _back(incident_id)
+    step = actions.complete_step(session, actor=user, incident_id=incident_id, key=key, note=form.get("note", ""))
+    return _back(incident_id, request, _("Recorded as done: %(step)s", step=_title(step)), f"step-{step.key}")
 
 
 @router.post("/incidents/{incident_id}/response/steps/{key}/waive", dependencies=[CsrfChecked])
 async def step_waive(incident_id: int, key: str, request: Request, session: SessionDep, user: PageUser):
     form = await _form(request)
-    actions.waive_step(session, actor=user, incident_id=incident_id, key=key, reason=form.get("reason", ""))
-    return _back(incident_id)
+    step = actions.waive_step(session, actor=user, incident_id=incident_id, key=key, reason=form.get("reason", ""))
+    return _back(incident_id, request, _("Waived: %(step)s", step=_title(step)), f"step-{step.key}")
 
 
 @router.post("/incidents/{incident_id}/response/decision", dependencies=[CsrfChecked])
 async def decide(incident_id: int, request: Request, session: SessionDep, user: PageUser):
     form = await _form(request)
     actions.decide(session, actor=user, incident_id=incident_id, note=form.get("note", ""))
-    return _back(incident_id)
+    return _back(incident_id, request, _("The organisation's decision is recorded."))
 
 
 @router.post("/incidents/{incident_id}/response/deletion", dependencies=[CsrfChecked])
@@ -102,7 +102,7 @@ async def deletion(incident_id: int, request: Request, session: SessionDep, user
     else:
         actions.confirm_deletion(session, actor=user, incident_id=incident_id, address=address,
                                  opened=form.get("opened", ""), note=form.get("note", ""))
-    return _back(incident_id)
+    return _back(incident_id, request, _("Recorded for %(address)s.", address=address), "recipients")
 
 
 @router.post("/incidents/{incident_id}/response/apology", dependencies=[CsrfChecked])
@@ -110,24 +110,21 @@ async def apology(incident_id: int, request: Request, session: SessionDep, user:
     form = await _form(request)
     actions.record_apology(session, actor=user, incident_id=incident_id, address=form.get("recipient", ""),
                            channel=form.get("channel", ""), note=form.get("note", ""))
-    return _back(incident_id)
+    return _back(incident_id, request, _("Recorded for %(address)s.", address=form.get("recipient", "")), "recipients")
 
 
 @router.post("/incidents/{incident_id}/response/bulk", dependencies=[CsrfChecked])
 async def bulk(incident_id: int, request: Request, session: SessionDep, user: PageUser):
     form = await _form(request)
-    actions.mark_all_sent(session, actor=user, incident_id=incident_id, kind=form.get("kind", ""),
-                          channel=form.get("channel", "email"))
-    return _back(incident_id)
+    result = actions.mark_all_sent(session, actor=user, incident_id=incident_id, kind=form.get("kind", ""),
+                                   channel=form.get("channel", "email"))
+    return _back(incident_id, request, ngettext("Recorded for %(num)s recipient.", "Recorded for %(num)s recipients.",
+                                                result.updated), "recipients")
 
 
 @router.post("/incidents/{incident_id}/response/import", dependencies=[CsrfChecked])
 async def import_csv(incident_id: int, request: Request, session: SessionDep, user: PageUser):
-    upload = (await request.form()).get("file")
-    raw = await upload.read() if hasattr(upload, "read") else b""
-    actions.import_confirmations(session, actor=user, incident_id=incident_id,
-                                 csv_text=raw.decode("utf-8-sig", errors="replace"))
-    return _back(incident_id)
+    return await worklist_pages.import_confirmations(incident_id, request, session, user)
 
 
 @router.get("/notifications")
@@ -138,6 +135,7 @@ def notifications_page(request: Request, session: SessionDep, user: PageUser):
 
 
 @router.post("/notifications/read", dependencies=[CsrfChecked])
-def notifications_read(session: SessionDep, user: PageUser):
-    notify.mark_read(session, user_id=user.id)
-    return RedirectResponse("/notifications", status_code=303)
+def notifications_read(request: Request, session: SessionDep, user: PageUser):
+    n = notify.mark_read(session, user_id=user.id)
+    return done(request, "/notifications", ngettext("%(num)s notification marked read.",
+                                                    "%(num)s notifications marked read.", n))

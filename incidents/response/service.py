@@ -187,10 +187,13 @@ def to_public(step: Step, *, now: datetime | None = None, locale: str = "ja") ->
 
 def list_steps(
     session: Session, *, actor: User, incident_id: int, kind: str | None = None, status: str | None = None,
-    include_not_applicable: bool = False, limit: int | None = None, offset: int = 0,
+    include_not_applicable: bool = False, limit: int | None = None, offset: int = 0, general_only: bool = False,
 ) -> list[Step]:
+    """The incident's steps in playbook order (general_only: without the per-recipient ones)."""
     visible_incident(session, actor, incident_id)
     q = select(Step).where(Step.incident_id == incident_id)
+    if general_only:
+        q = q.where(Step.recipient_address.is_(None))
     if kind:
         q = q.where(Step.kind == kind)
     if status:

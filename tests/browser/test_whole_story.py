@@ -74,11 +74,13 @@ def test_the_whole_story(new_page, make_user, session, shot):
     assert open(path, "rb").read(5) == b"%PDF-"
 
     # 4. The wrong recipient confirms deletion without opening: no leak, the assessment changes.
-    recipient_row = boss.locator("table.recipients-response tr", has_text=RECIPIENT[1])
-    recipient_row.locator("select[name=opened]").select_option("no")
-    recipient_row.get_by_role("button", name="削除確認を記録").click()
+    boss.get_by_role("checkbox", name=f"{RECIPIENT[1]} を選択").check()
+    boss.get_by_label("実施した対応").select_option("confirmed_no")
+    boss.locator("#recipients").get_by_role("button", name="記録", exact=True).click()
+    expect(boss.locator(".flash")).to_contain_text("「削除を確認した（未開封）」を宛先 1 件について記録しました。")
+    expect(boss).to_have_url(re.compile(r"#recipients$"))
     expect(boss.locator("#response .assessment")).to_contain_text("報告対象外 (未開封で削除済み)")
-    expect(boss.locator("table.recipients-response tr", has_text=RECIPIENT[1])).to_contain_text("未開封")
+    expect(boss.locator("table.worklist-table tr", has_text=RECIPIENT[1])).to_contain_text("未開封")
 
     # 5. The analysis: five whys down to a cause in the system.
     boss.goto(f"/incidents/{incident.id}/analysis")

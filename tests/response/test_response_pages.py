@@ -25,13 +25,14 @@ def test_checklist_countdown_guard_and_forms(client, make_user, make_incident):
     assert r.status_code == 409 and "decision" in r.text
     r = client.post(f"/incidents/{inc.id}/response/steps/containment/done", headers=HTML, follow_redirects=False,
                     data={"note": "先方に電話済み", "csrf_token": token})
-    assert r.status_code == 303 and r.headers["location"].endswith("#response")
+    assert r.status_code == 303 and r.headers["location"].endswith("#step-containment")  # back to the same row
     r = client.post(f"/incidents/{inc.id}/response/import", headers=HTML, follow_redirects=False,
                     data={"csrf_token": token},
                     files={"file": ("c.csv", "address,opened\nsuzuki@b-corp.example,no\n".encode(), "text/csv")})
     assert r.status_code == 303
     html = client.get(f"/incidents/{inc.id}", headers=HTML).text
     assert "先方に電話済み" in html and "未開封で削除済み" in html
+    assert "完了として記録しました" in html or "ファイルから宛先 1 件の削除確認を記録しました。" in html  # said once
     r = client.post(f"/incidents/{inc.id}/response/steps/containment/done", headers=HTML,
                     data={"csrf_token": "forged"})
     assert r.status_code == 403
