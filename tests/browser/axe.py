@@ -37,8 +37,11 @@ def violations(page) -> list[dict]:
     return [v for v in result if v["impact"] in BLOCKING]
 
 
+def describe(found: list[dict]) -> list[str]:
+    return [f"{v['impact']} {v['id']} ({v['count']}×): {v['help']} — {', '.join(v['nodes'])}" for v in found]
+
+
 def check(page, where: str = "") -> None:
     """Fail with a readable list when axe finds a serious or critical violation."""
     found = violations(page)
-    lines = [f"{v['impact']} {v['id']} ({v['count']}×): {v['help']} — {', '.join(v['nodes'])}" for v in found]
-    assert not found, f"axe on {where or page.url}:\n" + "\n".join(lines)
+    assert not found, f"axe on {where or page.url}:\n" + "\n".join(describe(found))

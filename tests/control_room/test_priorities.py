@@ -60,9 +60,9 @@ def test_the_header_counts_unread_notifications(client, make_user, make_incident
     make_incident(employee)
     login(client, manager)
     html = client.get("/", headers=HTML).text
-    link = re.search(r'<a href="/notifications"[^>]*aria-label="通知（未読 (\d+) 件）"', html)
+    link = re.search(r'<a href="/notifications" class="notif unread">通知 <span class="badge">(\d+)<span class="sr-only"> 件の未読</span>', html)
     assert link and int(link.group(1)) >= 1
     from tests.pages import csrf_of
 
     r = client.post("/notifications/read", headers=HTML, data={"csrf_token": csrf_of(html)})
-    assert r.status_code == 200 and "既読にしました。" in r.text and 'aria-label="通知（未読 0 件）"' in r.text
+    assert r.status_code == 200 and "既読にしました。" in r.text and '<a href="/notifications" class="notif">通知</a>' in r.text
