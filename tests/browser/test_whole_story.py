@@ -75,8 +75,8 @@ def test_the_whole_story(new_page, make_user, session, shot):
 
     # 4. The wrong recipient confirms deletion without opening: no leak, the assessment changes.
     boss.get_by_role("checkbox", name=f"{RECIPIENT[1]} を選択").check()
-    boss.get_by_label("実施した対応").select_option("confirmed_no")
-    boss.locator("#recipients").get_by_role("button", name="記録", exact=True).click()
+    boss.get_by_label("実施した対応", exact=True).select_option("confirmed_no")
+    boss.locator("#recipients").get_by_role("button", name="記録する", exact=True).click()
     expect(boss.locator(".flash")).to_contain_text("「削除を確認した（未開封）」を宛先 1 件について記録しました。")
     expect(boss).to_have_url(re.compile(r"#recipients$"))
     expect(boss.locator("#response .assessment")).to_contain_text("報告対象外 (未開封で削除済み)")
