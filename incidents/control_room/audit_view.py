@@ -41,16 +41,19 @@ CHANGED_FIELDS = LabelTable("audit_field", {
     "due": "Due", "owner": "Owner", "description": "Description", "locale": "Language", "roles": "Roles",
     "display_name": "Name", "email": "Address", "domain": "Domain", "organization": "Organisation",
     "address": "Address", "name": "Name", "field": "Field", "step_id": "Step", "reference": "Reference",
-    "text": "Text", "at": "Date", "to": "To",
+    "text": "Text", "at": "Date", "to": "To", "created": "Created", "retired": "No longer needed",
+    "reopened": "Reopened", "due_moved": "Deadlines moved", "ip": "IP address", "user_agent": "Browser",
+    "method": "How", "department": "Department", "manager": "Manager", "sessions_ended": "Sessions ended",
+    "confirmed_count": "Confirmed", "merge": "In one file", "output": "File", "exposure": "Exposure",
 })
 # Which label table says a field's codes (by field name).
-VALUE_TABLES = {"opened": "opened", "written_channel": "apology_channel", "channel": "apology_channel",
+VALUE_TABLES = {"action": "work_action", "opened": "opened", "written_channel": "apology_channel", "channel": "apology_channel",
                 "mistake_type": "mistake_type", "discovery_method": "discovery_method", "protection": "protection",
                 "data_items": "data_item", "jurisdictions": "jurisdiction", "field": "recipient_field",
                 "lang": "locale", "locale": "locale", "roles": "role"}
 STATUS_TABLES = {"response_step": "step_status", "incident": "incident_status", "countermeasure": "countermeasure_status",
                  "nearmiss_case": "publication_status", "obligation": "obligation_status"}
-NOISE = {"key", "step_id"}
+NOISE = {"key", "step_id", "keys"}  # internal keys: the subject already says which step
 SYSTEM_ACTORS = LabelTable("audit_actor", {"system": "The system", "operator": "An operator (command line)",
                                            "scheduler": "The scheduler"})
 
@@ -181,7 +184,7 @@ def value_text(name: str, value: Any, entity: str | None = None) -> str:
             return shown + (" " + _("and %(n)s more", n=count) if more > 0 else "")
         if table:
             return ("、" if get_locale() == "ja" else ", ").join(label(table, v) for v in value)
-        return ", ".join(str(v) for v in value if not isinstance(v, (dict, list)))[:300] or f"{len(value):,}"
+        return f"{len(value):,}"  # a list of internal codes: how many
     if isinstance(value, dict):
         return f"{len(value):,}"
     if table:

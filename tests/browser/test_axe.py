@@ -43,6 +43,8 @@ def test_no_serious_violation_on_any_page(lang, new_page, make_user, make_incide
         check(page, f"{path} (employee, {lang})")
 
     boss = new_page()
+    boss.set_default_timeout(90_000)  # the 5,000-recipient page on a busy CI machine
+    boss.set_default_navigation_timeout(90_000)
     login(boss, manager)
     response = boss.goto(f"/incidents/{big.id}")
     assert response.status == 200
@@ -56,6 +58,7 @@ def test_no_serious_violation_on_any_page(lang, new_page, make_user, make_incide
         check(boss, f"{path} (manager, {lang})")
 
     chief = new_page()
+    chief.set_default_navigation_timeout(90_000)
     login(chief, officer)
     for path in ("/audit", "/control", "/admin/sessions", f"/incidents/{big.id}"):
         assert chief.goto(path).status == 200, path

@@ -86,3 +86,59 @@ def test_screenshots(lang, new_page, make_user, make_incident, shot):
     shot(phone_room, f"phone-control-room-{lang}")
     for p in (page, phone, room, phone_room):
         assert p.dialogs == [] and p.console_errors == []
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_screenshots_of_the_work_lists(lang, new_page, make_user, make_incident, shot, screenshot_dir, tmp_path):
+    """The manager's work list on 5,000 recipients, an import's rejected lines, the timeline in words, the
+    control room with an overdue regulator deadline, and the officer's audit trail."""
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import update
+
+    from incidents.db import session_scope
+    from incidents.response.models import Step
+
+    manager, employee, incidents = seed_department(make_user, make_incident, locale=lang)
+    officer = make_user(role="officer", locale=lang, name="個人情報 保護" if lang == "ja" else "Hogo Kojin")
+    big = make_incident(employee, title="セミナー案内を会員5,000名にToで送信" if lang == "ja" else "Seminar mail to 5,000 members in To",
+                        mistake_type="bcc_exposure", affected_persons=5000, data_items=["name", "email_address"],
+                        recipients=[{"address": f"member{i:04d}@club{i % 40}.example", "name": f"会員 {i}",
+                                     "organization": f"会員企業{i % 40:02d}", "field": "to", "kind": "unintended"}
+                                    for i in range(5000)])
+    with session_scope() as s:  # the health-data case's preliminary report to the PPC is long overdue
+        s.execute(update(Step).where(Step.incident_id == incidents[0].id, Step.kind == "preliminary_report")
+                  .values(due_at=datetime.now(timezone.utc) - timedelta(days=3)))
+    boss = new_page()
+    boss.set_default_timeout(90_000)  # the 5,000-recipient page on a busy machine
+    boss.set_default_navigation_timeout(90_000)
+    login(boss, manager)
+    boss.goto("/control")
+    expect(boss.locator("#regulator-overdue")).to_be_visible()
+    shot(boss, f"control-room-overdue-{lang}")
+    boss.goto(f"/incidents/{big.id}")
+    work = boss.locator("#recipients")
+    work.locator("#w-org").select_option("会員企業07")
+    work.locator("form[role=search] button[type=submit]").click()
+    for box in work.locator("input[name=recipient]").all()[:3]:
+        box.check()
+    work.locator("#w-action").select_option("confirmed_no")
+    work.locator("fieldset.bulk button[type=submit]").click()
+    expect(boss.locator(".flash")).to_be_visible(timeout=90_000)
+    assert boss.evaluate(UNLABELLED) == []
+    shot(boss, f"worklist-{lang}")
+    boss.locator("#recipients").screenshot(path=str(screenshot_dir / f"worklist-section-{lang}.png"))
+    boss.locator("#timeline").screenshot(path=str(screenshot_dir / f"timeline-{lang}.png"))
+    csv = tmp_path / "returned.csv"
+    csv.write_text("address,opened\nmember0007@club7.example,no\nnobody@else.example,no\nmember0047@club7.example,maybe\n")
+    boss.locator("#w-file").set_input_files(str(csv))
+    boss.locator("form.import button[type=submit]").click()
+    expect(boss.locator("main table")).to_be_visible(timeout=90_000)
+    shot(boss, f"import-result-{lang}")
+    chief = new_page()
+    login(chief, officer)
+    chief.goto("/audit")
+    expect(chief.locator(".verify")).to_be_visible()
+    shot(chief, f"audit-{lang}")
+    for p in (boss, chief):
+        assert p.dialogs == [] and p.console_errors == []

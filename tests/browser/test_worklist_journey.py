@@ -15,26 +15,27 @@ from .helpers import login
 from .seed import seed_department
 
 MANY = 5000
+SLOW = 90_000  # a post on 5,000 recipients and the page after it, on a busy CI machine
 T = {
     "ja": {"room": "管理画面", "decision": "組織としての対応方針", "record_decision": "方針を記録", "decided": "組織としての対応方針を記録しました。",
            "org": "組織", "search": "検索", "filter": "絞り込む", "what": "実施した対応", "record": "記録する",
-           "tick": "{} を選択", "ticked": "「削除依頼を送付した」を宛先 2 件について記録しました。",
-           "matching": "「削除依頼を送付した」を宛先 123 件について記録しました。 2 件は記録済みか、対象外のため変更していません。",
+           "tick": "{} を選択", "ticked": "「削除を確認した（未開封）」を宛先 2 件について記録しました。",
+           "matching": "「削除を確認した（未開封）」を宛先 123 件について記録しました。 2 件は記録済みか、対象外のため変更していません。",
            "all_matching": "絞り込み条件に合う宛先すべて（125 件）", "import": "取り込む",
            "imported": "ファイルから宛先 1 件の削除確認を記録しました。", "rejected": "2 行は取り込めませんでした",
            "not_recipient": "nobody@else.example はこの事案の誤送信先ではありません", "back": "宛先一覧に戻る",
-           "audit": "監査ログ", "intact": "改ざんはありません。", "requested_many": "削除依頼の送付を記録",
+           "audit": "監査ログ", "intact": "改ざんはありません。", "requested_many": "削除確認を記録",
            "person": "利用者", "notifications": "通知", "read": "すべて既読にする"},
     "en": {"room": "Control room", "decision": "The organisation's decision", "record_decision": "Record the decision",
            "decided": "The organisation's decision is recorded.", "org": "Organisation", "search": "Search",
            "filter": "Filter", "what": "What was done", "record": "Record", "tick": "Tick {}",
-           "ticked": "Deletion request sent: recorded for 2 recipients.",
-           "matching": "Deletion request sent: recorded for 123 recipients. 2 were already recorded or do not need it.",
+           "ticked": "Deletion confirmed: not opened: recorded for 2 recipients.",
+           "matching": "Deletion confirmed: not opened: recorded for 123 recipients. 2 were already recorded or do not need it.",
            "all_matching": "all 125 recipients matching the filter", "import": "Import",
            "imported": "Deletion confirmed for 1 recipient from the file.", "rejected": "2 lines were not taken",
            "not_recipient": "nobody@else.example is not an unintended recipient of this incident",
            "back": "Back to the recipients", "audit": "Audit trail", "intact": "Intact.",
-           "requested_many": "Deletion requests recorded as sent", "person": "Person", "notifications": "Notifications",
+           "requested_many": "Deletion confirmations recorded", "person": "Person", "notifications": "Notifications",
            "read": "Mark all read"},
 }
 
@@ -52,15 +53,14 @@ def test_manager_and_officer_journeys(lang, new_page, make_user, make_incident, 
 
     # The manager: the newest case is on the control room's first page; the header counts the notifications.
     boss = new_page()
+    boss.set_default_timeout(SLOW)
+    boss.set_default_navigation_timeout(SLOW)
     login(boss, manager)
     expect(boss.locator("header .notif .badge")).to_be_visible()
     boss.get_by_role("link", name=t["room"]).click()
     axe.check(boss, f"control room ({lang})")
     boss.locator("#open").get_by_role("link", name=big.title).click()
-    expect(boss.locator("#recipients h2")).to_contain_text("5,000")
-    boss.get_by_label(t["decision"]).fill("書面で削除を依頼する")
-    boss.get_by_role("button", name=t["record_decision"]).click()
-    expect(boss.locator(".flash")).to_have_text(t["decided"])
+    expect(boss.locator("#recipients h2")).to_contain_text("5,000", timeout=SLOW)
 
     # Filter by organisation and search: 125 of the 5,000; tick two and record them.
     work = boss.locator("#recipients")
@@ -68,15 +68,15 @@ def test_manager_and_officer_journeys(lang, new_page, make_user, make_incident, 
     work.get_by_label(t["search"]).fill("member0")
     work.get_by_role("button", name=t["filter"]).click()
     expect(boss).to_have_url(re.compile(r"rorg=.*rq=member0.*#recipients$"))
-    expect(work.locator("p.count")).to_contain_text("25")
+    expect(work.locator("p.count")).to_contain_text("25", timeout=SLOW)
     work.get_by_label(t["search"]).fill("")
     work.get_by_role("button", name=t["filter"]).click()
-    expect(work.locator("p.count")).to_contain_text("125")
+    expect(work.locator("p.count")).to_contain_text("125", timeout=SLOW)
     for address in ("member0007@club7.example", "member0047@club7.example"):
         work.get_by_role("checkbox", name=t["tick"].format(address)).check()
-    work.get_by_label(t["what"], exact=True).select_option("request_sent")
+    work.get_by_label(t["what"], exact=True).select_option("confirmed_no")
     work.get_by_role("button", name=t["record"], exact=True).click()
-    expect(boss.locator(".flash")).to_have_text(t["ticked"])
+    expect(boss.locator(".flash")).to_have_text(t["ticked"], timeout=SLOW)
     expect(boss).to_have_url(re.compile(r"rorg=.*#recipients$"))  # the same filter, the same place
     assert boss.evaluate("() => window.scrollY") > 300
     axe.check(boss, f"work list after an action ({lang})")
@@ -84,14 +84,14 @@ def test_manager_and_officer_journeys(lang, new_page, make_user, make_incident, 
     # Every recipient matching the filter at once (all pages, not only the 50 shown).
     work.get_by_label(t["all_matching"]).check()
     work.get_by_role("button", name=t["record"], exact=True).click()
-    expect(boss.locator(".flash")).to_have_text(t["matching"])
+    expect(boss.locator(".flash")).to_have_text(t["matching"], timeout=SLOW)
 
     # An import of returned forms: every rejected line is named.
     csv = tmp_path / "returned.csv"
     csv.write_text("address,opened\nmember0007@club7.example,no\nnobody@else.example,no\nmember0047@club7.example,maybe\n")
     work.locator("input[type=file]").set_input_files(str(csv))
     work.get_by_role("button", name=t["import"], exact=True).click()
-    expect(boss.locator("main")).to_contain_text(t["imported"])
+    expect(boss.locator("main")).to_contain_text(t["imported"], timeout=SLOW)
     expect(boss.locator("main")).to_contain_text(t["rejected"])
     expect(boss.locator("main table")).to_contain_text(t["not_recipient"])
     axe.check(boss, f"import result ({lang})")
