@@ -82,6 +82,7 @@ def test_manager_and_officer_journeys(lang, new_page, make_user, make_incident, 
     axe.check(boss, f"work list after an action ({lang})")
 
     # Every recipient matching the filter at once (all pages, not only the 50 shown).
+    work.get_by_label(t["what"], exact=True).select_option("confirmed_no")
     work.get_by_label(t["all_matching"]).check()
     work.get_by_role("button", name=t["record"], exact=True).click()
     expect(boss.locator(".flash")).to_have_text(t["matching"], timeout=SLOW)
