@@ -3,7 +3,7 @@
 Every active user reads it (that is the point: everyone learns, nobody is named). Withdrawn cases are
 gone from all of it. Search looks words up in the index of normalised terms (incidents.nearmiss.search_index:
 width, case, variant kanji, katakana loanwords and synonyms folded; SQLite FTS5 table `nearmiss_terms`,
-PostgreSQL GIN on the term arrays). Ranked: cases whose title holds every word first, then the others;
+PostgreSQL GIN on the stored term arrays `terms_array`, `title_terms_array`). Ranked: cases whose title holds every word first, then the others;
 newest first (by case number) within each. Counts stop at 200 ("200+") unless an exact count is asked for.
 """
 
@@ -62,7 +62,7 @@ def _arrays(q: search_index.Query, col: str):
     for i, word in enumerate(q.words):
         alts = []
         for j, terms in enumerate(word):
-            array = literal_column(f"string_to_array(nearmiss_cases.{col}, ' ')", ARRAY(Text))
+            array = literal_column(f"nearmiss_cases.{col}_array", ARRAY(Text))
             alts.append(array.contains(bindparam(f"{col}_{i}_{j}", list(terms), type_=ARRAY(Text))))
         words.append(or_(*alts))
     return and_(*words)
@@ -101,13 +101,13 @@ def _plan(session: Session, kind: str | None):
     if kind is None or session.get_bind().dialect.name != "postgresql":
         yield
         return
-    for name in _PLANS[kind]:
-        session.execute(text(f"SET LOCAL {name} = off"))
+    # One round trip each way (on a busy server every statement costs milliseconds of its own).
+    names = _PLANS[kind]
+    session.execute(text("SELECT " + ", ".join(f"set_config('{n}', 'off', true)" for n in names)))
     try:
         yield
     finally:
-        for name in _PLANS[kind]:
-            session.execute(text(f"SET LOCAL {name} = on"))
+        session.execute(text("SELECT " + ", ".join(f"set_config('{n}', 'on', true)" for n in names)))
 
 
 def _count(session: Session, stmt, limit: int | None) -> int:

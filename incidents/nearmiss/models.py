@@ -4,8 +4,8 @@ A case keeps no incident id. `source_ref` is an HMAC of the incident id under th
 the service can find the case of an incident (to withdraw or re-publish it), but nobody reading a case,
 its JSON or its page can follow it back. Search: the case's normalised terms (`terms`, and its title's
 `title_terms`; see incidents.nearmiss.search_index), computed at publication and indexed (SQLite FTS5
-table `nearmiss_terms` kept by triggers with the published cases only; PostgreSQL GIN on the arrays;
-migration 0210).
+table `nearmiss_terms` kept by triggers with the published cases only, migration 0210; PostgreSQL GIN on
+the term arrays stored beside them as generated columns, migration 0212).
 """
 
 from __future__ import annotations
