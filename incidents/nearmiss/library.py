@@ -143,6 +143,7 @@ def search(session: Session, *, actor: User, filters: LibraryFilter | None = Non
         session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     total = _count(session, _select(session, q, conds, "all", NearMissCase.id), None if exact_count else COUNT_CAP + 1)
     lower_bound = total > COUNT_CAP and not exact_count
+    sparse = not lower_bound and total < DENSE
     if lower_bound:
         total = COUNT_CAP
     offset = (page - 1) * per_page
@@ -150,7 +151,8 @@ def search(session: Session, *, actor: User, filters: LibraryFilter | None = Non
     def rows(tier: str, skip: int, n: int) -> list[NearMissCase]:
         plan = None
         if q and session.get_bind().dialect.name == "postgresql":
-            dense = _count(session, _select(session, q, conds, tier, NearMissCase.id), DENSE) >= DENSE
+            # A tier holds no more than every match: when those were counted in full, no second count.
+            dense = not sparse and _count(session, _select(session, q, conds, tier, NearMissCase.id), DENSE) >= DENSE
             plan = "walk" if dense else "bitmap"
         with _plan(session, plan):
             return list(session.execute(_select(session, q, conds, tier, NearMissCase).offset(skip).limit(n))
