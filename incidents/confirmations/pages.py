@@ -158,7 +158,7 @@ def confirmations_section(*, session, user, incident):
         return None
     plan, why = None, ""
     try:
-        plan = service.preview(session, actor=user, incident_id=incident.id, everyone=True)
+        plan = service.preview(session, actor=user, incident_id=incident.id, everyone=True, languages=False)
     except DomainError as exc:
         why = exc.message() if hasattr(exc, "message") else str(exc)
     rows = bounces.list_bounces(session, actor=user, incident_id=incident.id, limit=50)

@@ -78,14 +78,34 @@ def _targets(session: Session, incident_id: int, *, address: str | None, everyon
         if not rows:
             raise NotFound("%(address)s is not a wrong recipient of this incident", address=address)
         return [Target(r, s) for r, s in rows[:1]]
-    asked = select(DeletionRequest.recipient_id).where(DeletionRequest.incident_id == incident_id)
-    q = q.where(Step.confirmed_at.is_(None), Recipient.id.not_in(asked))
+    q = _not_asked(q, incident_id)
     seen, out = set(), []
     for r, s in session.execute(q).all():
         if s.id not in seen:  # one request per address, even when it was recorded twice
             seen.add(s.id)
             out.append(Target(r, s))
     return out
+
+
+def _not_asked(q, incident_id: int):
+    asked = select(DeletionRequest.recipient_id).where(DeletionRequest.incident_id == incident_id)
+    return q.where(Step.confirmed_at.is_(None), Recipient.id.not_in(asked))
+
+
+def _pending_all(session: Session, incident_id: int) -> tuple[int, Recipient | None]:
+    """(how many `send(everyone=True)` would mail, the first of them): one count and one row, whatever the
+    number of recipients (the incident page opens this)."""
+    join = (Step.incident_id == Recipient.incident_id) & (
+        Step.key == literal("deletion:").concat(func.lower(func.trim(Recipient.address))))
+    where = (Recipient.incident_id == incident_id, Recipient.kind == "unintended",
+             Step.status != StepStatus.not_applicable)
+    count = session.execute(_not_asked(select(func.count(func.distinct(Step.id))).select_from(Recipient)
+                                       .join(Step, join).where(*where), incident_id)).scalar() or 0
+    first = None
+    if count:
+        first = session.execute(_not_asked(select(Recipient).join(Step, join).where(*where), incident_id)
+                                .order_by(Recipient.position, Recipient.id).limit(1)).scalars().first()
+    return count, first
 
 
 @dataclass
@@ -115,18 +135,23 @@ def _check_lang(lang: str | None) -> str | None:
 
 
 def preview(session: Session, *, actor: User, incident_id: int, address: str | None = None,
-            everyone: bool = False, lang: str | None = None) -> Plan:
+            everyone: bool = False, lang: str | None = None, languages: bool = True) -> Plan:
     """What `send` would do: how many mails, in which languages, and the first one as it will read
-    (with a placeholder instead of the personal link)."""
+    (with a placeholder instead of the personal link). `languages=False` (the incident page) skips the
+    per-language counts: then a count and one sample, a fixed number of queries."""
     lang = _check_lang(lang)
     incident = _guard(session, actor, incident_id)
-    targets = _targets(session, incident_id, address=address, everyone=everyone)
-    plan = Plan(count=len(targets))
-    for t in targets:
-        code = _lang(t.recipient, lang)
-        plan.languages[code] = plan.languages.get(code, 0) + 1
-    if targets:
-        first = targets[0].recipient
+    if everyone and not address and not languages:
+        count, first = _pending_all(session, incident_id)
+        plan = Plan(count=count)
+    else:
+        targets = _targets(session, incident_id, address=address, everyone=everyone)
+        plan = Plan(count=len(targets))
+        for t in targets:
+            code = _lang(t.recipient, lang)
+            plan.languages[code] = plan.languages.get(code, 0) + 1
+        first = targets[0].recipient if targets else None
+    if first is not None:
         ref = references.ensure(session, incident_id=incident_id)[first.id]
         expires = utcnow() + timedelta(days=get_settings().confirm_link_days)
         plan.sample_address = first.address
