@@ -3,8 +3,11 @@ live in account_pages.py and sessions_pages.py and are mounted here."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
+import anyio
+from anyio.lowlevel import RunVar
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
@@ -74,9 +77,29 @@ def login_page(request: Request, session: SessionDep, user: OptionalUser, next: 
     return _login_page(request, next=safe_next(next))
 
 
+# Sign-ins run in their own few threads. A sign-in may wait for the database's write lock (SQLite) to audit
+# the attempt; if a crowd of them took every thread of the shared pool, the request holding the lock could not
+# get a thread to finish and commit, and everyone would wait until the lock timed out.
+_SIGN_IN_THREADS: RunVar[anyio.CapacityLimiter] = RunVar("sign_in_threads")
+
+
+def _sign_in_threads() -> anyio.CapacityLimiter:
+    """One limiter per event loop (a limiter belongs to the loop that first used it)."""
+    try:
+        return _SIGN_IN_THREADS.get()
+    except LookupError:
+        limiter = anyio.CapacityLimiter(8)
+        _SIGN_IN_THREADS.set(limiter)
+        return limiter
+
+
 @router.post("/login", dependencies=[CsrfChecked])
-def login(request: Request, email: Annotated[str, Form(max_length=320)], password: Annotated[str, Form(max_length=1000)],
-          next: Annotated[str, Form(max_length=2000)] = "/"):
+async def login(request: Request, email: Annotated[str, Form(max_length=320)],
+                password: Annotated[str, Form(max_length=1000)], next: Annotated[str, Form(max_length=2000)] = "/"):
+    return await anyio.to_thread.run_sync(partial(_login, request, email, password, next), limiter=_sign_in_threads())
+
+
+def _login(request: Request, email: str, password: str, next: str):
     # No SessionDep here: signin owns short units of work, so no write lock is held while the password hashes.
     target = safe_next(next)
     try:
