@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import TypeAdapter, ValidationError
 
+from incidents.control_room.audit_view import NOISE, field_label
 from cli.common import (AsUser, CliError, JsonOut, command_session, fact, fail, heading, print_json, say,
                         set_language_override, table)
 from cli.errors import validation_message
@@ -219,7 +220,7 @@ def reopen(incident_id: IncidentId, reason: Annotated[str, typer.Option("--reaso
 def _changed(after: Any) -> str:
     if not isinstance(after, dict):
         return ""
-    return ", ".join(FIELD_NAMES.label(k) for k in sorted(after))
+    return ", ".join(field_label(k) for k in sorted(after) if k not in NOISE)
 
 
 def timeline(incident_id: IncidentId, as_user: AsUser = None, as_json: JsonOut = False):
