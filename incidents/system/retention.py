@@ -160,6 +160,7 @@ def erase_recipient(session: Session, *, actor: User | None, incident_id: int, r
         step.key = step.key.replace(step.recipient_address, token)
         step.recipient_address = token
         session.add(step)
+    _erase_confirmations(session, incident_id=incident_id, recipient_id=recipient_id, token=token)
     session.flush()
     redacted = erase_person(session, actor=actor or "operator", incident_id=incident_id, address=address,
                                 name=name, reason="erasure")
@@ -167,3 +168,27 @@ def erase_recipient(session: Session, *, actor: User | None, incident_id: int, r
                  entity="recipient", entity_id=recipient_id, after={"address_hash": token})
     return ErasureReport(incident_id=incident_id, recipient_id=recipient_id, address_hash=token,
                          documents_removed=docs.rowcount or 0, audit_events_redacted=redacted)
+
+
+def _erase_confirmations(session: Session, *, incident_id: int, recipient_id: int, token: str) -> None:
+    """What the online deletion confirmations hold about the reader: the address their request went to, and
+    the name, organisation, message, network address and browser of their answers. The link stops working."""
+    from incidents.confirmations.models import ConfirmationAnswer, ConfirmationToken, DeletionBounce, DeletionRequest
+
+    requests = session.execute(select(DeletionRequest).where(
+        DeletionRequest.incident_id == incident_id, DeletionRequest.recipient_id == recipient_id)).scalars().all()
+    ids = [r.id for r in requests]
+    for request in requests:
+        request.address, request.subject, request.delivery_key = token, "", ""
+        session.add(request)
+    if not ids:
+        return
+    for answer in session.execute(select(ConfirmationAnswer).where(ConfirmationAnswer.request_id.in_(ids))).scalars():
+        answer.name = answer.organization = answer.message = answer.remote_address = answer.user_agent = ""
+        session.add(answer)
+    for bounce in session.execute(select(DeletionBounce).where(DeletionBounce.request_id.in_(ids))).scalars():
+        bounce.subject = bounce.summary = bounce.message_id = ""
+        session.add(bounce)
+    for link in session.execute(select(ConfirmationToken).where(ConfirmationToken.request_id.in_(ids))).scalars():
+        link.revoked_at = link.revoked_at or utcnow()
+        session.add(link)
