@@ -19,7 +19,7 @@ from incidents import __version__, plugins
 from incidents.config import check_startup, get_settings
 from incidents.errors import DomainError
 from incidents.migrations import ensure_migrated
-from incidents.pagekit import LoginRequired
+from incidents.pagekit import LoginRequired, error_page, server_error_page, wants_html
 from incidents.files import private_umask
 from incidents.security import apidocs, bounds, contract, logs
 from incidents.security.failsafe import CatchAll
@@ -29,8 +29,7 @@ log = logging.getLogger("incidents")
 STATIC = Path(__file__).parent / "static"
 
 
-def _wants_html(request: Request) -> bool:
-    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+_wants_html = wants_html  # a browser asking for a page: errors as pages in the reader's language
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -103,16 +102,16 @@ def create_app(*, check_migrations: bool = True) -> FastAPI:
     async def domain_error(request: Request, exc: DomainError):
         if isinstance(exc, LoginRequired) and _wants_html(request):
             return RedirectResponse(f"/login?next={quote(str(exc.detail))}", status_code=303)
-        if _wants_html(request) and exc.status_code in (403, 404):
-            from incidents.pagekit import render
-
-            return render(request, "pages/error.html", {"error": exc}, status_code=exc.status_code)
+        if _wants_html(request):
+            return await error_page(request, exc.status_code, error=exc, code=exc.code)
         return JSONResponse(status_code=exc.status_code, content={"error": exc.code, "detail": exc.detail})
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_request: Request, exc: RequestValidationError):
+    async def validation_error(request: Request, exc: RequestValidationError):
         code = "malformed_json" if any(e.get("type") == "json_invalid" for e in exc.errors()) else "invalid_input"
         status = 400 if code == "malformed_json" else 422
+        if _wants_html(request):
+            return await error_page(request, status, code=code)
         return JSONResponse(status_code=status, content={"error": code, "detail": _validation_message(exc)})
 
     @app.exception_handler(StarletteHTTPException)
@@ -123,6 +122,10 @@ def create_app(*, check_migrations: bool = True) -> FastAPI:
             allowed = contract.allowed_methods(request.app.openapi(), request.url.path)
             if allowed:
                 headers["Allow"] = ", ".join(allowed)
+        if _wants_html(request):
+            page = await error_page(request, exc.status_code, code=code)
+            page.headers.update(headers)
+            return page
         return JSONResponse(status_code=exc.status_code, content={"error": code, "detail": str(exc.detail)},
                             headers=headers or None)
 
@@ -134,6 +137,8 @@ def create_app(*, check_migrations: bool = True) -> FastAPI:
         from incidents.security.failsafe import describe
 
         log.warning("value refused by the database in %s %s: %s", request.method, request.url.path, describe(exc))
+        if _wants_html(request):
+            return await error_page(request, 422, code="invalid_input")
         return JSONResponse(status_code=422, content={
             "error": "invalid_input", "detail": "a value is out of range or cannot be stored"})
 
@@ -148,7 +153,7 @@ def create_app(*, check_migrations: bool = True) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     apidocs.install(app)
 
-    app.add_middleware(CatchAll)  # innermost of ours: a 500 still gets the session and security headers
+    app.add_middleware(CatchAll, page=server_error_page)  # innermost of ours: a 500 still gets the session and security headers
     app.add_middleware(SessionMiddleware, secret_key=settings.resolved_secret_key(), session_cookie="incidents_session",
                        max_age=settings.session_max_age_s, same_site="lax", https_only=settings.cookie_secure)
     app.add_middleware(SecurityHeaders)

@@ -31,7 +31,8 @@ def analysis_section(*, session, user, incident):
     locale = get_locale()
     out = service.get_analysis(session, actor=user, incident_id=incident.id)
     return {"a": out, "L": _labels(locale), "four_es": [e.value for e in FourE],
-            "next": {c.id: [s.value for s in TRANSITIONS[CountermeasureStatus(c.status)]] for c in out.countermeasures},
+            "next": {c.id: [s.value for s in CountermeasureStatus  # in order, the destructive ones last
+                           if s in TRANSITIONS[CountermeasureStatus(c.status)]] for c in out.countermeasures},
             "warning": (out.blame_warning.message_ja if locale == "ja" else out.blame_warning.message_en)
             if out.blame_warning else None}
 

@@ -55,12 +55,16 @@ async def report_submit(request: Request, session: SessionDep, user: PageUser):
         return render(request, "pages/report.html", {"form": values, "errors": errors, **labels.form_options()},
                       status_code=422)
     incident = service.report(session, actor=user, data=data)
-    return RedirectResponse(f"/incidents/{incident.id}?reported=1", status_code=303)
+    return RedirectResponse(f"/report/{incident.id}/done", status_code=303)
 
 
 @router.get("/incidents/{incident_id}")
 def incident_page(request: Request, session: SessionDep, user: PageUser, incident_id: int):
     incident = service.get(session, actor=user, incident_id=incident_id)
+    if not can_manage(session, user, incident):  # the reporter: their own view, no manager controls
+        from incidents.guided_report.pages import reporter_page
+
+        return reporter_page(request, session, user, incident_id)
     public = service.public(record_of(session, incident))
     params = dict(request.query_params)
     work = worklist_pages.view(request, session, user, incident_id, is_open=incident.status == "open")

@@ -32,6 +32,7 @@ def form_values(form) -> dict[str, Any]:
     values["prefilled"] = form.get("prefilled") == "1"
     raw = str(form.get("attachments_json") or "")
     values["attachments_json"] = raw if len(raw) <= MAX_ATTACHMENTS_JSON else ""
+    values["report_token"] = str(form.get("report_token") or "")[:64]
     return values
 
 
@@ -57,7 +58,7 @@ def _attachments(raw: str) -> list[dict[str, Any]]:
 def incident(values: dict[str, Any], draft: dict[str, Any] | None = None) -> IncidentCreate:
     """The incident the guided form describes, with the sent mail's reading (and its proposals) where the form
     leaves answers to it; FormInvalid (422) with a message per field otherwise."""
-    question = {k: v for k, v in values.items() if k not in ("prefilled", "attachments_json")}
+    question = {k: v for k, v in values.items() if k not in ("prefilled", "attachments_json", "report_token")}
     if draft is None:
         return incident_from_form(question, attachments=_attachments(values["attachments_json"]))
     return incident_from_form(question, mail=apply_suggestions(draft, accept_findings=True),

@@ -3,6 +3,7 @@ Thin: the cases, intake and response services do the work."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -11,20 +12,35 @@ from fastapi.responses import RedirectResponse
 
 from incidents.api_deps import SessionDep
 from incidents.cases import labels
+from incidents.cases.access import can_manage
 from incidents.cases import service as cases
 from incidents.cases.forms import FormInvalid
 from incidents.config import get_settings
 from incidents.errors import DomainError
-from incidents.guided_report import form
+from incidents.guided_report import form, reporter
 from incidents.i18n import get_locale
 from incidents.i18n import gettext as _
 from incidents.intake import service as intake
 from incidents.intake.parse import read_limited
-from incidents.pagekit import CsrfChecked, PageUser, render
+from incidents.pagekit import CsrfChecked, PageUser, incident_sections, render
 from incidents.people.models import User
-from incidents.response import service as response
 
 router = APIRouter(include_in_schema=False)
+
+# The form token: each report form carries one; the session remembers the last tokens filed (token -> incident
+# id), so the same form sent twice (going back, then sending again) files one incident and shows it.
+FILED_KEY = "filed_reports"
+FILED_KEPT = 20
+
+
+# The sections of the incident page the reporter works in (the analysis of causes, the near-miss draft); the
+# response, the regulators' duties and the letters are the manager's.
+REPORTER_SECTIONS = ("pages/analysis/_section.html", "pages/nearmiss/_section.html")
+
+
+def _filed(request: Request) -> dict[str, int]:
+    kept = request.session.get(FILED_KEY)
+    return dict(kept) if isinstance(kept, dict) else {}
 
 # The screens of the guided report, in order, and the form fields each one asks.
 SCREENS: list[tuple[str, tuple[str, ...]]] = [
@@ -53,7 +69,8 @@ def _wizard(request: Request, user: User, values: dict[str, Any], errors: dict[s
 def report_wizard(request: Request, user: PageUser):
     now = datetime.now(get_settings().tz).strftime("%Y-%m-%dT%H:%M")
     values = {k: "" for k in form.TEXT_FIELDS} | {"data_items": [], "discovered_at": now, "sender": user.email,
-                                                   "affected_persons": "", "prefilled": False, "attachments_json": ""}
+                                                   "affected_persons": "", "prefilled": False, "attachments_json": "",
+                                                   "report_token": secrets.token_urlsafe(16)}
     return _wizard(request, user, values, {})
 
 
@@ -61,6 +78,9 @@ def report_wizard(request: Request, user: PageUser):
 async def report_submit(request: Request, session: SessionDep, user: PageUser):
     posted = await request.form()
     values = form.form_values(posted)
+    filed = _filed(request)
+    if values["report_token"] in filed:  # the same form sent again (back, then send): show what was filed
+        return RedirectResponse(f"/report/{filed[values['report_token']]}/done?again=1", status_code=303)
     upload = posted.get("mail")
     draft = None
     if hasattr(upload, "read") and getattr(upload, "filename", ""):
@@ -82,22 +102,27 @@ async def report_submit(request: Request, session: SessionDep, user: PageUser):
         incident = intake.import_mail(session, actor=user, draft=draft, data=checked, accepted=True)
     else:
         incident = cases.report(session, actor=user, data=checked)
+    if values["report_token"]:
+        filed[values["report_token"]] = incident.id
+        request.session[FILED_KEY] = dict(list(filed.items())[-FILED_KEPT:])
     return RedirectResponse(f"/report/{incident.id}/done", status_code=303)
 
 
 @router.get("/report/{incident_id}/done")
 def report_done(request: Request, session: SessionDep, user: PageUser, incident_id: int):
+    return reporter_page(request, session, user, incident_id, reported=True,
+                         again=request.query_params.get("again") == "1")
+
+
+def reporter_page(request: Request, session, user: User, incident_id: int, *, reported: bool = False,
+                  again: bool = False):
+    """The reporter's own view of their incident (also the final screen of the report)."""
+    v = reporter.view(session, actor=user, incident_id=incident_id, locale=get_locale())
     incident = cases.get(session, actor=user, incident_id=incident_id)
-    reporter = session.get(User, incident.reporter_id)
-    manager = session.get(User, reporter.manager_id) if reporter and reporter.manager_id else None
-    mine = [s for s in response.list_steps(session, actor=user, incident_id=incident_id, status="pending")
-            if s.role == "employee" and not s.recipient_address]
-    locale = get_locale()
     public = cases.to_public(session, incident, with_recipients=False)
-    sent = public.sent_at
-    return render(request, "pages/report_done.html", {
-        "incident": public, "manager": manager.display_name if manager else None,
-        "steps": [{"title": response.step_titles(s.kind, None)[0 if locale == "ja" else 1], "due_at": s.due_at}
-                  for s in mine],
-        "sent": sent,
+    sections = [] if reported else [s for s in incident_sections(session=session, user=user, incident=incident)
+                                    if s["template"] in REPORTER_SECTIONS]
+    return render(request, "pages/reporter.html", {
+        "v": v, "incident": public, "reported": reported, "again": again,
+        "full_page": can_manage(session, user, incident), "sections": sections,
     })

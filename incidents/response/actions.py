@@ -39,7 +39,7 @@ def _step(session: Session, incident_id: int, key: str) -> Step:
         key = step_key(*key.split(":", 1))
     step = session.execute(select(Step).where(Step.incident_id == incident_id, Step.key == key)).scalar_one_or_none()
     if step is None:
-        raise NotFound(f"incident {incident_id} has no step {key!r}")
+        raise NotFound("incident %(id)s has no step %(key)s", id=incident_id, key=repr(key))
     return step
 
 
@@ -55,7 +55,7 @@ def _may_act(session: Session, actor: User, incident: Incident, role: str) -> No
 def _open_incident(session: Session, actor: User, incident_id: int) -> Incident:
     incident = visible_incident(session, actor, incident_id, for_update=True)
     if incident.status != IncidentStatus.open:
-        raise InvalidTransition(f"incident {incident_id} is closed")
+        raise InvalidTransition("incident %(id)s is closed; it must be reopened first", id=incident_id)
     return incident
 
 
@@ -69,8 +69,8 @@ def decided(session: Session, incident_id: int) -> bool:
 def _require_decision(session: Session, incident_id: int, what: str) -> None:
     if not decided(session, incident_id):
         raise InvalidTransition(
-            f"{what} cannot be recorded before the manager records the organisation's decision "
-            f"(`decide {incident_id}`; an officer may waive the decision with a reason)"
+            "this cannot be recorded before the manager records the organisation's decision "
+            "(an officer may waive the decision with a reason)"
         )
 
 
@@ -109,12 +109,13 @@ def complete_step(session: Session, *, actor: User, incident_id: int, key: str, 
         close(session, actor=actor, incident_id=incident_id, reason=note)
         return _step(session, incident_id, "close")
     if key.startswith("deletion:"):
-        raise InvalidInput("record the written confirmation instead: `deletion confirm ID --recipient ADDRESS --opened yes|no|unknown`")
+        raise InvalidInput("a deletion is recorded with the recipient's written confirmation: who it is and whether they "
+                           "opened the mail (yes, no or unknown)")
     incident = _open_incident(session, actor, incident_id)
     step = _step(session, incident_id, key)
     _may_act(session, actor, incident, step.role)
     if step.status != StepStatus.pending:
-        raise InvalidTransition(f"step {key} is {step.status}, not pending")
+        raise InvalidTransition("this step is no longer open: it was already done or waived")
     if step.gated:
         _require_decision(session, incident_id, "an apology")
     return _finish(session, actor=actor, step=step, status=StepStatus.done, note=note, action="step.done")
@@ -133,7 +134,7 @@ def waive_step(session: Session, *, actor: User, incident_id: int, key: str, rea
     if step.role == "officer" and not actor.is_officer:
         raise Forbidden("only a privacy officer may waive this step")
     if step.status != StepStatus.pending:
-        raise InvalidTransition(f"step {key} is {step.status}, not pending")
+        raise InvalidTransition("this step is no longer open: it was already done or waived")
     return _finish(session, actor=actor, step=step, status=StepStatus.waived, reason=reason, action="step.waived")
 
 
@@ -155,7 +156,7 @@ def decide(session: Session, *, actor: User, incident_id: int, note: str) -> Ste
     _may_act(session, actor, incident, "manager")
     step = _step(session, incident_id, "decision")
     if step.status != StepStatus.pending:
-        raise InvalidTransition(f"the decision is already {step.status}")
+        raise InvalidTransition("the decision has already been recorded or waived")
     acknowledge(session, actor=actor, incident_id=incident_id)
     return _finish(session, actor=actor, step=step, status=StepStatus.done, note=note.strip(), action="step.decided")
 
@@ -165,7 +166,8 @@ def _recipient_step(session: Session, incident_id: int, kind: str, address: str)
         select(Step).where(Step.incident_id == incident_id, Step.key == step_key(kind, address))
     ).scalar_one_or_none()
     if step is None or step.status == StepStatus.not_applicable:
-        raise NotFound(f"no {kind} step for recipient {address} in incident {incident_id}")
+        raise NotFound("%(address)s is not a recipient of incident %(id)s with this step", address=address, id=incident_id,
+                       field="recipient")
     return step
 
 
@@ -182,7 +184,7 @@ def confirm_deletion(session: Session, *, actor: User, incident_id: int, address
                      note: str = "", confirmed_at: datetime | None = None, resync: bool = True) -> Step:
     """The wrong recipient's written confirmation came back; `opened` decides the exemption."""
     if opened not in Opened.__members__:
-        raise InvalidInput("opened must be yes, no or unknown")
+        raise InvalidInput("say whether the recipient opened the mail: yes, no or unknown", field="opened")
     incident = _open_incident(session, actor, incident_id)
     step = _recipient_step(session, incident_id, "deletion", address)
     _may_act(session, actor, incident, step.role)
@@ -198,7 +200,7 @@ def record_apology(session: Session, *, actor: User, incident_id: int, address: 
                    note: str = "") -> Step:
     """Phone first, then letter or email: both are recorded; the written one completes the step."""
     if channel not in ApologyChannel.__members__:
-        raise InvalidInput("channel must be phone, letter or email")
+        raise InvalidInput("choose how the apology was made: by phone, by letter or by email", field="channel")
     incident = _open_incident(session, actor, incident_id)
     step = _recipient_step(session, incident_id, "apology", address)
     _may_act(session, actor, incident, step.role)

@@ -13,7 +13,8 @@ from incidents.i18n import get_locale
 from incidents.i18n import gettext as _
 from incidents.i18n import ngettext
 from incidents.notify import service as notify
-from incidents.response import actions, service, worklist_pages
+from incidents.response import actions, legal_text, service, worklist_pages
+from incidents.response.assessment import assess
 from incidents.times import format_datetime, format_span
 from incidents.types import utcnow
 from incidents.pagekit import CsrfChecked, PageUser, done, incident_section, render
@@ -41,7 +42,8 @@ def countdown(due: datetime | None, now: datetime, locale: str) -> tuple[str, st
 def response_section(*, session, user, incident):
     locale, now = get_locale(), utcnow()
     general = service.list_steps(session, actor=user, incident_id=incident.id, general_only=True)
-    assessment = service.assessment_of(session, incident)
+    facts = service.facts_for(session, incident)
+    assessment = assess(facts, service.durations())
 
     def view(s):
         text, css = countdown(s.due_at if s.status == "pending" else None, now, locale)
@@ -53,6 +55,7 @@ def response_section(*, session, user, incident):
         "steps": [view(s) for s in general],
         "counts": service.step_counts(session, actor=user, incident_id=incident.id),
         "assessment": assessment,
+        "legal": legal_text.explain(assessment, facts, locale),
         "decided": actions.decided(session, incident.id),
         "blocking": actions.blocking_steps(session, incident.id),
         "fmt": lambda d: format_datetime(d) if d else "-",

@@ -34,8 +34,9 @@ def describe(exc: BaseException) -> str:
 
 
 class CatchAll:
-    def __init__(self, app):
+    def __init__(self, app, page=None):
         self.app = app
+        self.page = page  # page(scope) -> a response for a browser, or None for the JSON answer
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -54,6 +55,6 @@ class CatchAll:
             log.error("unexpected error in %s %s: %s", scope.get("method"), scope.get("path"), describe(exc))
             if started:
                 raise  # the response is half sent: only closing the connection tells the client
-            response = JSONResponse(status_code=500,
-                                    content={"error": "internal", "detail": "an unexpected error occurred"})
+            response = (self.page(scope) if self.page else None) or JSONResponse(
+                status_code=500, content={"error": "internal", "detail": "an unexpected error occurred"})
             await response(scope, receive, send)

@@ -125,7 +125,7 @@
     if (!s) { return; }
     var data = { v: 1, at: Date.now(), step: current, fields: {} };
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || el.name === "csrf_token" || el.type === "file" || el.type === "button" || el.type === "submit") { return; }
+      if (!el.name || el.name === "csrf_token" || el.name === "report_token" || el.type === "file" || el.type === "button" || el.type === "submit") { return; }
       if (el.type === "checkbox" || el.type === "radio") {
         if (el.checked) { (data.fields[el.name] = data.fields[el.name] || []).push(el.value); }
       } else {
@@ -143,7 +143,7 @@
     try { data = JSON.parse(raw); } catch (e) { return null; }
     if (!data || data.v !== 1 || !data.fields) { return null; }
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || el.name === "csrf_token" || el.type === "file") { return; }
+      if (!el.name || el.name === "csrf_token" || el.name === "report_token" || el.type === "file") { return; }
       var v = data.fields[el.name];
       if (el.type === "checkbox" || el.type === "radio") {
         el.checked = Array.isArray(v) && v.indexOf(el.value) !== -1;

@@ -57,8 +57,8 @@ def test_screenshots(lang, new_page, make_user, make_incident, shot):
     page.locator("details.say summary").click()
     shot(page, f"report-7-what-to-do-now-{lang}")
     page.locator(".now-card a.button").click()
-    expect(page.locator("#response")).to_be_visible()
-    shot(page, f"incident-{lang}")
+    expect(page.locator("#stage")).to_be_visible()  # the reporter's own view of the incident
+    shot(page, f"incident-reporter-{lang}")
 
     phone = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     login(phone, employee)

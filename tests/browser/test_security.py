@@ -20,7 +20,8 @@ def test_a_form_post_without_csrf_is_refused(page, make_user, session):
     page.goto("/report")
     page.locator("#report-form input[name=csrf_token]").evaluate("el => el.remove()")
     page.evaluate("() => document.getElementById('report-form').submit()")  # a raw post, no script checks
-    expect(page.locator("main")).to_contain_text("did not come from this site")
+    expect(page.locator("main h1")).to_have_text("This form has expired")
+    expect(page.get_by_role("button", name="Send again")).to_be_visible()  # what was typed is kept
     assert session.execute(select(func.count()).select_from(Incident)).scalar_one() == 0
     # the API, called with the browser's cookie but without the CSRF header, is refused as well
     status = page.evaluate("""async () => (await fetch('/api/v1/incidents', {method: 'POST',

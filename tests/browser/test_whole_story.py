@@ -44,7 +44,7 @@ def test_the_whole_story(new_page, make_user, session, shot):
     page.fill("#affected_persons", "1")
     page.click("#step-next")
     page.get_by_role("button", name="今すぐ報告する").click()
-    expect(page.locator(".now-card")).to_contain_text("上長には通知済みです。")
+    expect(page.locator(".now-card")).to_contain_text("さんに報告が届いています。")
     incident = session.execute(select(Incident)).scalar_one()
     assert incident.reporter_id == employee.id
 
@@ -79,7 +79,7 @@ def test_the_whole_story(new_page, make_user, session, shot):
     boss.locator("#recipients").get_by_role("button", name="記録する", exact=True).click()
     expect(boss.locator(".flash")).to_contain_text("「削除を確認した（未開封）」を宛先 1 件について記録しました。")
     expect(boss).to_have_url(re.compile(r"#recipients$"))
-    expect(boss.locator("#response .assessment")).to_contain_text("報告対象外 (未開封で削除済み)")
+    expect(boss.locator("#response .assessment")).to_contain_text("開封せずに削除したとの確認を得ています")
     expect(boss.locator("table.worklist-table tr", has_text=RECIPIENT[1])).to_contain_text("未開封")
 
     # 5. The analysis: five whys down to a cause in the system.

@@ -40,7 +40,7 @@ def test_report_through_the_form_in_japanese(client, make_user, session):
     assert page.status_code == 200
     text = page.text
     assert "請求書を別の取引先に送付" in text and "2025年6月20日 10:15" in text
-    assert "上長には通知済みです" in text and "tanaka@c-corp.example" in text and "銀行口座" in text
+    assert "これからの流れ" in text and "tanaka@c-corp.example" in text and "銀行口座" in text
     incident = session.execute(select(Incident)).scalar_one()
     assert incident.sent_at.isoformat() == "2025-06-20T01:15:00+00:00"
 
@@ -62,7 +62,7 @@ def test_english_by_choice(client, make_user, make_incident):
     incident = make_incident(user)
     login(client, user)
     page = client.get(f"/incidents/{incident.id}", headers=HTML)
-    assert 'lang="en"' in page.text and "Facts" in page.text and "Wrong recipient" in page.text
+    assert 'lang="en"' in page.text and "What happens now" in page.text and "Wrong recipient" in page.text
 
 
 def test_form_post_without_csrf_is_refused(client, make_user, session):
@@ -98,7 +98,7 @@ def test_user_text_is_escaped(client, make_user, make_incident):
 
 
 def test_many_recipients_are_paginated(client, make_user, make_incident):
-    user = make_user()
+    user = make_user(role="manager")  # the full incident page (a reporter sees their own view)
     recipients = [{"address": f"m{i}@list.example"} for i in range(1200)]
     incident = make_incident(user, recipients=recipients)
     login(client, user)

@@ -11,7 +11,11 @@ def test_checklist_countdown_guard_and_forms(client, make_user, make_incident):
     manager = make_user("manager")
     employee = make_user("employee", manager=manager)
     inc = make_incident(employee, data_items=["medical"], affected_persons=2)
-    login(client, employee)
+    login(client, employee)  # the reporter: their own view, with their own steps to mark done
+    mine = client.get(f"/incidents/{inc.id}", headers=HTML).text
+    assert 'id="response"' not in mine and f"/incidents/{inc.id}/response/steps/containment/done" in mine
+    client.cookies.clear()
+    login(client, manager)
     page = client.get(f"/incidents/{inc.id}", headers=HTML)
     assert page.status_code == 200
     html = page.text
@@ -22,7 +26,7 @@ def test_checklist_countdown_guard_and_forms(client, make_user, make_incident):
     token = _csrf(html)
     r = client.post(f"/incidents/{inc.id}/response/apology", headers=HTML,
                     data={"recipient": "sato@a-corp.example", "channel": "phone", "csrf_token": token})
-    assert r.status_code == 409 and "decision" in r.text
+    assert r.status_code == 409 and "対応方針が記録されるまでは" in r.text
     r = client.post(f"/incidents/{inc.id}/response/steps/containment/done", headers=HTML, follow_redirects=False,
                     data={"note": "先方に電話済み", "csrf_token": token})
     assert r.status_code == 303 and r.headers["location"].endswith("#step-containment")  # back to the same row
@@ -31,7 +35,7 @@ def test_checklist_countdown_guard_and_forms(client, make_user, make_incident):
                     files={"file": ("c.csv", "address,opened\nsuzuki@b-corp.example,no\n".encode(), "text/csv")})
     assert r.status_code == 303
     html = client.get(f"/incidents/{inc.id}", headers=HTML).text
-    assert "先方に電話済み" in html and "未開封で削除済み" in html
+    assert "先方に電話済み" in html and "開封せずに削除したとの確認を得ています" in html
     assert "完了として記録しました" in html or "ファイルから宛先 1 件の削除確認を記録しました。" in html  # said once
     r = client.post(f"/incidents/{inc.id}/response/steps/containment/done", headers=HTML,
                     data={"csrf_token": "forged"})
