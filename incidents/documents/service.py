@@ -188,7 +188,8 @@ def _reader(session: Session, actor: User, incident: Incident, kind: DocumentKin
             address: str | None) -> Recipient | None:
     if not address:
         if KINDS[kind].needs_recipient:
-            raise InvalidInput(f"a {kind.value} letter needs --recipient ADDRESS (one of the incident's recipients)")
+            raise InvalidInput("this letter is written to one person: choose one of the incident's recipients",
+                               field="recipient")
         return None
     if not KINDS[kind].letter:
         raise InvalidInput(f"a {kind.value} has no single reader; leave out the recipient")
@@ -319,7 +320,8 @@ def parse_audience(to: str) -> Audience:
     try:
         return Audience(to)
     except ValueError:
-        raise InvalidInput(f"letters go --to unintended, intended or affected, not {to!r}") from None
+        raise InvalidInput("letters go to the wrong recipients, the intended recipients or the people affected "
+                           "(unintended, intended or affected), not %(to)s", to=repr(to), field="to") from None
 
 
 def readers_for(session: Session, incident: Incident, audience: Audience,

@@ -8,7 +8,7 @@ from pathlib import Path
 from incidents import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
-FILES = ["templates/pages/report_wizard.html", "templates/pages/report_done.html", "templates/pages/control_room.html",
+FILES = ["templates/pages/report_wizard.html", "templates/pages/reporter.html", "templates/pages/error.html", "templates/pages/control_room.html",
          "incidents/guided_report/pages.py", "incidents/guided_report/form.py",
          "incidents/control_room/pages.py"]
 SINGULAR = re.compile(r'''(?<![A-Za-z])_\(\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')''')

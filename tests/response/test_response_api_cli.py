@@ -75,10 +75,10 @@ def test_cli_flow(cli, team, make_incident, tmp_path):
     assert body["appi"]["grounds"] == ["sensitive_data"] and body["appi"]["reportable"]
     code, out, err = cli("deletion", "confirm", inc.id, "--recipient", "suzuki@b-corp.example", "--opened", "maybe",
                          "--as", employee.email)
-    assert code == 1 and "opened must be" in err
+    assert code == 1 and "開封したかどうか" in err
     code, out, err = cli("apology", "record", inc.id, "--recipient", "sato@a-corp.example", "--channel", "phone",
                          "--as", employee.email)
-    assert code == 1 and "decision" in err
+    assert code == 1 and "対応方針が記録されるまでは" in err
     assert cli("decide", inc.id, "--note", "電話で謝罪、書面で削除依頼", "--as", manager.email)[0] == 0
     assert cli("apology", "record", inc.id, "--recipient", "sato@a-corp.example", "--channel", "phone",
                "--as", employee.email)[0] == 0
