@@ -3,6 +3,7 @@ CSRF for forms; formatting; the sections of the incident page."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime
 from pathlib import Path
@@ -252,6 +253,17 @@ def _field_label(field: str | None) -> str:
     return table.label(field) if table is not None and field in table else ""
 
 
+# Fields a page fills itself (never shown back as "what you typed"); a value that reads like a code (a choice's
+# value, a flag) is not shown either: what was typed is free text.
+INTERNAL_FIELDS = ("next", "report_token", "prefilled", "attachments_json", "action")
+CODE = re.compile(r"[a-z][a-z0-9_]*|[01]|on")
+
+
+def _typed(name: str, value: str) -> bool:
+    value = value.strip()
+    return bool(value) and name not in INTERNAL_FIELDS and not CODE.fullmatch(value)
+
+
 def _replay(form) -> list[tuple[str, str]]:
     """The text fields of a posted form, to send again (never a secret, never the old CSRF token)."""
     if form is None:
@@ -306,7 +318,7 @@ def render_error(request: Request, status_code: int, *, error: DomainError | Non
         "field_label": _field_label(error.field if error is not None else None),
         "hint": i18n.gettext(ERROR_HINTS.get(status_code, ERROR_HINTS[400])),
         "csrf": csrf, "replay": replay if csrf else [], "action": request.url.path, "signed_in": signed_in,
-        "typed": [v for n, v in replay if v.strip() and n not in ("next",)],
+        "typed": [v for n, v in replay if _typed(n, v)],
         "back": back,
     }, status_code=status_code)
 

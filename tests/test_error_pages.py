@@ -159,3 +159,18 @@ def test_a_report_form_sent_without_its_token_files_nothing(client, make_user, s
     r = client.post(path, headers=HTML, data={"summary": "x", "title": "t"})
     assert r.status_code == 403 and "フォームの有効期限が切れました" in r.text
     assert session.execute(select(func.count()).select_from(Incident)).scalar_one() == 0
+
+
+def test_an_expired_session_shows_what_was_typed_and_the_way_back(client, make_user, session):
+    login(client, make_user())
+    page = client.get("/report", headers=HTML)
+    client.cookies.clear()  # the session ended while the report was being written
+    r = client.post("/report", headers=HTML, data={
+        "csrf_token": _csrf(page.text), "report_token": "t" * 22, "subject": "6月分ご請求書",
+        "summary": "請求書PDFを別の取引先に送付", "mistake_type": "wrong_recipient", "prefilled": "1"})
+    assert r.status_code == 403 and "ログインの有効期限が切れました" in r.text
+    text = re.sub(r"<[^>]+>", " ", r.text)
+    assert "6月分ご請求書" in text and "請求書PDFを別の取引先に送付" in text
+    assert "wrong_recipient" not in text and "t" * 22 not in text  # codes and the page's own fields are not "typed"
+    assert 'href="/login?next=' in r.text
+    assert session.execute(select(func.count()).select_from(Incident)).scalar_one() == 0
