@@ -33,9 +33,10 @@ FILED_KEY = "filed_reports"
 FILED_KEPT = 20
 
 
-# The sections of the incident page the reporter works in (the analysis of causes, the near-miss draft); the
+# The sections of the incident page the reporter follows or works in (the deletion confirmations coming back,
+# the analysis of causes, the near-miss draft); the
 # response, the regulators' duties and the letters are the manager's.
-REPORTER_SECTIONS = ("pages/analysis/_section.html", "pages/nearmiss/_section.html")
+REPORTER_SECTIONS = ("confirm/_section.html", "pages/analysis/_section.html", "pages/nearmiss/_section.html")
 
 
 def _filed(request: Request) -> dict[str, int]:
