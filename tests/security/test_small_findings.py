@@ -116,7 +116,7 @@ def test_a_review_form_makes_one_incident_and_expires(client, make_user):
     first = client.post("/intake/mail/create", headers=HTML, data=form, follow_redirects=False)
     assert first.status_code == 303, first.text
     again = client.post("/intake/mail/create", headers=HTML, data=form, follow_redirects=False)
-    assert again.status_code == 422 and "already created" in again.text
+    assert again.status_code == 422 and "すでに事案を登録しています" in again.text  # a page in the reader's language
     with session_scope(write=False) as s:
         assert s.execute(select(func.count()).select_from(Incident)).scalar_one() == 1
 
