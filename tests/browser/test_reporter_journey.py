@@ -153,5 +153,8 @@ def test_incident_pages_fit_a_phone(new_page, make_user, make_incident, shot, la
         login(phone, user)
         phone.goto(f"/incidents/{incident.id}")
         expect(phone.locator("main h1")).to_be_visible()
-        assert phone.evaluate(NO_OVERFLOW) <= 0, f"the {name}'s page is wider than the phone"
+        wide = phone.evaluate("""() => Array.from(document.querySelectorAll('main *'))
+            .filter(e => !e.closest('.table-wrap') && e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+            .slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right))""")
+        assert phone.evaluate(NO_OVERFLOW) <= 0, f"the {name}'s page is wider than the phone: {wide}"
         shot(phone, f"phone-incident-{name}-{lang}")
