@@ -118,7 +118,7 @@ def test_a_bad_value_in_the_address_is_a_422_page(client, make_user, make_incide
     user = make_user()
     incident = make_incident(user)
     login(client, user)
-    r = client.get(f"/incidents/{incident.id}?rpage=abc", headers=HTML)
+    r = client.get("/incidents/abc", headers=HTML)
     assert r.status_code == 422 and "入力内容を確認してください" in r.text
     assert client.get(f"/api/v1/incidents/{incident.id}/recipients?page=abc", headers=JSON).status_code == 422
 
